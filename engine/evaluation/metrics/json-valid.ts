@@ -1,0 +1,15 @@
+import type { Metric } from "../types.js";
+
+/** 1 when the actual text parses as JSON. */
+export const jsonValid: Metric = {
+  id: "json_valid",
+  requires: [],
+  score({ actual }) {
+    try {
+      JSON.parse(actual.trim());
+      return { score: 1, feedback: "valid JSON" };
+    } catch (err) {
+      return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };
+    }
+  },
+};

@@ -1,0 +1,13 @@
+import type { Metric } from "../types.js";
+
+/** 1 when the actual text matches the configured regular expression. */
+export const regex: Metric = {
+  id: "regex",
+  requires: ["pattern"],
+  score({ actual, pattern = "", caseSensitive }) {
+    const re = new RegExp(pattern, caseSensitive ? "" : "i");
+    return re.test(actual)
+      ? { score: 1, feedback: `matches /${pattern}/` }
+      : { score: 0, feedback: `expected the answer to match /${pattern}/; it did not` };
+  },
+};

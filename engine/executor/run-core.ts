@@ -1,0 +1,205 @@
+import type { GraphIndex } from "../graph/model.js";
+import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
+import type { ErrorInfo } from "../schema/events.js";
+import type { EventBus } from "./event-bus.js";
+import { addUsage, type NodeJob, type NodeJobResult } from "./node-runner.js";
+import type { Scheduler, Step } from "./scheduler.js";
+
+/** A node execution ready to be spawned as an actor. */
+export interface LaunchJob extends NodeJob {
+  actorId: string;
+}
+
+/** What a node actor reports back to the run machine. */
+export interface NodeActorOutput {
+  nodeId: string;
+  result: NodeJobResult;
+}
+
+/**
+ * The mutable bookkeeping of one run that the XState machine drives: ready queue, concurrency
+ * groups, in-flight controllers, totals. Mutated in place so each step stays O(out-degree).
+ */
+export class RunCore {
+  readonly ready: string[] = [];
+  readonly inFlight = new Map<string, AbortController>();
+  readonly nodeScope: Record<string, unknown> = {};
+  readonly usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  costUsd = 0;
+  failure?: ErrorInfo;
+  private readonly groupRunning = new Map<string, number>();
+  private readonly cancelledByJoin = new Set<string>();
+  private launches = 0;
+
+  constructor(
+    readonly index: GraphIndex,
+    readonly scheduler: Scheduler,
+    readonly bus: EventBus,
+    readonly providers: ProviderRegistry,
+    readonly inputs: Record<string, unknown>,
+    private readonly onJoinArmed: (aggregateId: string, timeoutMs: number) => void,
+  ) {}
+
+  /** Applies a scheduling step: emits skips and partials, queues ready nodes, cancels unneeded branches. */
+  apply(step: Step): void {
+    for (const s of step.skipped) this.bus.emit({ type: "node.skipped", nodeId: s.nodeId, reason: s.reason });
+    for (const p of step.partial) this.bus.emit({ type: "node.partial", nodeId: p.nodeId, output: p.responses.map((r) => (r.ok ? r.value : { error: r.error })) });
+    for (const id of step.ready) this.ready.push(id);
+    for (const id of step.cancel) {
+      const ctl = this.inFlight.get(id);
+      if (ctl) {
+        this.cancelledByJoin.add(id);
+        ctl.abort(new Error("the join no longer needs this branch"));
+      }
+    }
+  }
+
+  /** Takes the ready nodes that may start now (concurrency caps respected), marking them running. */
+  takeLaunchable(): LaunchJob[] {
+    const jobs: LaunchJob[] = [];
+    const deferred: string[] = [];
+    for (const nodeId of this.ready.splice(0)) {
+      const group = this.groupOf(nodeId);
+      if (group && (this.groupRunning.get(group.key) ?? 0) >= group.cap) {
+        deferred.push(nodeId);
+        if (this.scheduler.status.get(nodeId) !== "queued") {
+          this.scheduler.status.set(nodeId, "queued");
+          this.bus.emit({ type: "node.queued", nodeId });
+        }
+        continue;
+      }
+      if (group) this.groupRunning.set(group.key, (this.groupRunning.get(group.key) ?? 0) + 1);
+      jobs.push(this.makeJob(nodeId));
+    }
+    this.ready.push(...deferred);
+    return jobs;
+  }
+
+  /** Records a finished node actor and propagates its result. */
+  complete({ nodeId, result }: NodeActorOutput, continueOnError: boolean): void {
+    this.inFlight.delete(nodeId);
+    const group = this.groupOf(nodeId);
+    if (group) this.groupRunning.set(group.key, this.groupRunning.get(group.key)! - 1);
+    if (result.ok) {
+      const { outcome } = result;
+      addUsage(this.usage, outcome.usage);
+      this.costUsd += outcome.costUsd ?? 0;
+      this.nodeScope[nodeId] = outcome.output;
+      this.bus.emit({
+        type: "node.succeeded",
+        nodeId,
+        output: outcome.output,
+        durationMs: result.durationMs,
+        usage: outcome.usage,
+        costUsd: outcome.costUsd,
+        takenEdges: outcome.takenEdges,
+        attempts: result.attempts,
+      });
+      this.apply(this.scheduler.settle(nodeId, { status: "succeeded", output: outcome.output, takenEdges: outcome.takenEdges, itemErrors: result.itemErrors }));
+      return;
+    }
+    if (this.cancelledByJoin.has(nodeId)) {
+      this.bus.emit({ type: "node.cancelled", nodeId, reason: "the join completed without this branch" });
+      this.apply(this.scheduler.settle(nodeId, { status: "cancelled", reason: "join completed" }));
+      return;
+    }
+    this.bus.emit({ type: "node.failed", nodeId, error: result.error, durationMs: result.durationMs, continued: continueOnError, attempts: result.attempts });
+    if (!continueOnError) {
+      this.failure ??= result.error;
+      return;
+    }
+    this.apply(this.scheduler.settle(nodeId, { status: "failed", error: result.error.message }));
+  }
+
+  /** Re-run: settles a node with its stored output instead of executing it. */
+  reuse(nodeId: string, output: unknown, takenEdges?: string[]): void {
+    this.nodeScope[nodeId] = output;
+    this.bus.emit({ type: "node.succeeded", nodeId, output, durationMs: 0, reused: true, takenEdges });
+    this.apply(this.scheduler.settle(nodeId, { status: "succeeded", output, takenEdges }));
+  }
+
+  /** Aborts every in-flight node and reports it cancelled. */
+  abortAll(reason: string): void {
+    for (const [nodeId, ctl] of this.inFlight) {
+      ctl.abort(new Error(reason));
+      this.scheduler.status.set(nodeId, "cancelled");
+      this.bus.emit({ type: "node.cancelled", nodeId, reason });
+    }
+    this.inFlight.clear();
+  }
+
+  /** True when nothing runs and nothing waits: the run is over. */
+  finished(): boolean {
+    return this.inFlight.size === 0 && this.ready.length === 0;
+  }
+
+  private makeJob(nodeId: string): LaunchJob {
+    const node = this.index.nodes.get(nodeId)!;
+    const ctl = new AbortController();
+    this.inFlight.set(nodeId, ctl);
+    this.scheduler.status.set(nodeId, "running");
+    const input = this.scheduler.inputFor(nodeId);
+    const mapEdge = this.scheduler.mapEdge(nodeId);
+    const items = mapEdge ? getPath(input, mapEdge.map!) : undefined;
+    this.bus.emit({ type: "node.started", nodeId, attempt: 1, input });
+    this.armJoins(nodeId);
+    const scope = { inputs: this.inputs, input, nodes: this.nodeScope };
+    return {
+      actorId: `node:${nodeId}:${this.launches++}`,
+      node,
+      input,
+      scope,
+      map: mapEdge
+        ? Array.isArray(items)
+          ? { edge: mapEdge, items }
+          : { edge: mapEdge, items: [], error: `"${nodeId}" maps over "${mapEdge.map}", which is not a list (got ${JSON.stringify(items)?.slice(0, 60) ?? "undefined"})` }
+        : undefined,
+      providers: this.providers,
+      index: this.index,
+      signal: ctl.signal,
+      emit: mapEdge ? this.mappedEmitter(nodeId, Array.isArray(items) ? items.length : 0) : (e) => this.bus.emit(e),
+    };
+  }
+
+  // Item results of a mapped node also surface as partial results of the async joins it feeds.
+  private mappedEmitter(nodeId: string, count: number): NodeJob["emit"] {
+    const joins = this.index.outEdges
+      .get(nodeId)!
+      .map((e) => this.index.nodes.get(e.target)!)
+      .filter((t) => t.kind === "aggregate" && t.config.synchronization === "async");
+    const sofar: unknown[] = new Array(count).fill(null);
+    return (e) => {
+      this.bus.emit(e);
+      if (e.type !== "node.partial" || e.index === undefined || joins.length === 0) return;
+      sofar[e.index] = e.output;
+      for (const j of joins) this.bus.emit({ type: "node.partial", nodeId: j.id, index: e.index, output: [...sofar] });
+    };
+  }
+
+  // Starts the timeout clock of each aggregate this node feeds, when its first branch starts.
+  private armJoins(nodeId: string): void {
+    for (const e of this.index.outEdges.get(nodeId)!) {
+      const t = this.index.nodes.get(e.target)!;
+      if (t.kind === "aggregate" && t.config.timeoutMs) this.onJoinArmed(t.id, t.config.timeoutMs);
+    }
+  }
+
+  private groupOf(nodeId: string): { key: string; cap: number } | undefined {
+    const edges = this.index.inEdges.get(nodeId)!.filter((e) => e.kind === "parallel" && !e.map);
+    if (edges.length === 0) return undefined;
+    const source = edges[0].source;
+    const caps = this.index.outEdges.get(source)!.flatMap((e) => (e.kind === "parallel" && !e.map ? [e.maxConcurrency] : []));
+    return { key: source, cap: Math.min(...caps) };
+  }
+}
+
+/** Reads a dotted path (`json.items`) from a value. */
+export function getPath(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+

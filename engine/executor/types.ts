@@ -1,0 +1,61 @@
+import type { Graph } from "../schema/graph.js";
+import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../schema/events.js";
+import type { ProviderRegistry } from "../providers/types.js";
+import type { RunHistoryReader, RunHistorySink } from "./history.js";
+
+/** Everything a run needs from outside the engine; the server, CLI and tests supply these. */
+export interface RunOptions {
+  graph: Graph;
+  inputs: Record<string, unknown>;
+  providers: ProviderRegistry;
+  /** Durable history; omitted for in-memory runs (tests, benchmarks). */
+  history?: RunHistorySink;
+  /** Needed for `fromRun`: where the parent run's outputs are read from. */
+  historyReader?: RunHistoryReader;
+  /** Re-run: reuse the outputs of `fromRun.runId` upstream of `fromRun.nodeId`, execute the rest. */
+  fromRun?: { runId: string; nodeId: string };
+  /** Defaults to the graph id (the CLI and server pass the stored workflow id). */
+  workflowId?: string;
+  runId?: string;
+  /** An outside abort (e.g. the server shutting down) cancels the run. */
+  signal?: AbortSignal;
+  /** Time source, injectable for tests. */
+  now?: () => number;
+}
+
+export interface NodeResult {
+  status: NodeStatus;
+  output?: unknown;
+  error?: ErrorInfo;
+  durationMs?: number;
+  attempts?: number;
+}
+
+/** What a finished run resolves to. */
+export interface RunResult {
+  runId: string;
+  status: Extract<RunStatus, "succeeded" | "failed" | "cancelled">;
+  /** Output node id → its output. */
+  outputs: Record<string, unknown>;
+  nodes: Record<string, NodeResult>;
+  error?: ErrorInfo;
+  durationMs: number;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  costUsd: number;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  readonly runId: string;
+  /** Resolves when the run ends (never rejects; failures are in `status`). */
+  readonly result: Promise<RunResult>;
+  /** Every event from the start, then live ones, ending after the terminal event. */
+  events(): AsyncIterable<RunEvent>;
+  /** Calls `listener` for each event from now on; returns an unsubscribe function. */
+  subscribe(listener: (e: RunEvent) => void): () => void;
+  cancel(reason?: string): void;
+  /** In-flight nodes finish; no new node starts until resume(). */
+  pause(): void;
+  resume(): void;
+  status(): RunStatus;
+}

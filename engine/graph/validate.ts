@@ -1,0 +1,156 @@
+import type { z } from "zod";
+import { GraphValidationError, type GraphIssue } from "../errors.js";
+import { compileExpression } from "../expression/expression.js";
+import { nodeDefinition } from "../nodes/registry.js";
+import { GraphSchema, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
+import { compileTemplate, templateReferences } from "../template/template.js";
+import { ancestorsOf, indexGraph, topologicalOrder, type GraphIndex } from "./model.js";
+
+export type ValidationResult = { ok: true; graph: Graph; index: GraphIndex } | { ok: false; issues: GraphIssue[] };
+
+/** Validates a graph document: schema, structure (ids, dangling edges, cycles), templates and conditions. */
+export function validateGraph(raw: unknown): ValidationResult {
+  const parsed = GraphSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: zodIssues(raw, parsed.error) };
+  const graph = parsed.data;
+  const issues = structuralIssues(graph);
+  const index = indexGraph(graph);
+  if (issues.length === 0) {
+    const { cycle } = topologicalOrder(index);
+    if (cycle) issues.push({ nodeId: cycle[0], message: `cycle: ${[...cycle, cycle[0]].join(" → ")} (graphs must be acyclic)` });
+  }
+  if (issues.length === 0) {
+    for (const node of graph.nodes) {
+      const def = nodeDefinition(node.kind);
+      issues.push(...(def.validate?.(node, index) ?? []), ...templateIssues(node, index));
+    }
+    issues.push(...edgeIssues(graph, index));
+  }
+  return issues.length ? { ok: false, issues } : { ok: true, graph, index };
+}
+
+/** Like validateGraph but throws GraphValidationError listing every issue. */
+export function parseGraph(raw: unknown): Graph {
+  const r = validateGraph(raw);
+  if (!r.ok) throw new GraphValidationError(r.issues);
+  return r.graph;
+}
+
+function zodIssues(raw: unknown, error: z.ZodError): GraphIssue[] {
+  const doc = (raw ?? {}) as { nodes?: Array<{ id?: unknown; kind?: unknown }>; edges?: Array<{ id?: unknown; kind?: unknown }> };
+  return error.issues.map((iss) => {
+    const [head, i, ...rest] = iss.path;
+    const field = rest.join(".") || undefined;
+    if (head === "nodes" && typeof i === "number") {
+      const n = doc.nodes?.[i];
+      const nodeId = typeof n?.id === "string" ? n.id : `#${i}`;
+      if ((rest.length === 0 || field === "kind") && n && !NODE_KINDS.includes(n.kind as never)) {
+        return { nodeId, field: "kind", message: `unknown node kind ${JSON.stringify(n.kind)} (expected one of ${NODE_KINDS.join(", ")})` };
+      }
+      return { nodeId, field, message: iss.message };
+    }
+    if (head === "edges" && typeof i === "number") {
+      const e = doc.edges?.[i];
+      const edgeId = typeof e?.id === "string" ? e.id : `#${i}`;
+      return { edgeId, field, message: iss.message };
+    }
+    return { field: iss.path.join(".") || undefined, message: iss.message };
+  });
+}
+
+function structuralIssues(graph: Graph): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const ids = new Set<string>();
+  for (const n of graph.nodes) {
+    if (ids.has(n.id)) issues.push({ nodeId: n.id, field: "id", message: "duplicate node id" });
+    ids.add(n.id);
+  }
+  const edgeIds = new Set<string>();
+  for (const e of graph.edges) {
+    if (edgeIds.has(e.id)) issues.push({ edgeId: e.id, field: "id", message: "duplicate edge id" });
+    edgeIds.add(e.id);
+    for (const end of ["source", "target"] as const) {
+      if (!ids.has(e[end])) issues.push({ edgeId: e.id, field: end, message: `dangling edge: ${end} node "${e[end]}" does not exist` });
+    }
+    if (e.source === e.target) issues.push({ edgeId: e.id, message: `edge connects node "${e.source}" to itself` });
+  }
+  const inputs = graph.nodes.filter((n) => n.kind === "input");
+  if (inputs.length !== 1) {
+    issues.push({ field: "nodes", message: `a graph needs exactly one input node (found ${inputs.length})` });
+  }
+  return issues;
+}
+
+const ROOTS = ["inputs", "input", "nodes"];
+
+// Checks template syntax, then that each reference names a declared input field or an upstream node's field.
+function templateIssues(node: GraphNode, index: GraphIndex): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const inputNode = index.graph.nodes.find((n) => n.kind === "input");
+  const inputFields = new Set(inputNode?.kind === "input" ? inputNode.config.fields.map((f) => f.name) : []);
+  let upstream: Set<string> | undefined;
+  for (const t of nodeDefinition(node.kind).templates(node)) {
+    if (!t.source) continue;
+    try {
+      compileTemplate(t.source);
+    } catch (err) {
+      issues.push({ nodeId: node.id, field: t.field, message: (err as Error).message });
+      continue;
+    }
+    const roots = [...ROOTS, ...(t.extraRoots ?? []), ...mappedRoots(node.id, index)];
+    for (const segs of templateReferences(t.source)) {
+      const [root, name, field] = segs;
+      const ref = segs.join(".");
+      if (!roots.includes(root)) {
+        issues.push({ nodeId: node.id, field: t.field, message: `unknown reference "${ref}" (use ${roots.map((r) => `${r}.…`).join(", ")})` });
+      } else if (root === "inputs" && name !== undefined && !inputFields.has(name)) {
+        issues.push({ nodeId: node.id, field: t.field, message: `"${ref}": the input node declares no field "${name}" (fields: ${[...inputFields].join(", ")})` });
+      } else if (root === "nodes" && name !== undefined) {
+        upstream ??= ancestorsOf(index, node.id);
+        const target = index.nodes.get(name);
+        if (!target) {
+          issues.push({ nodeId: node.id, field: t.field, message: `"${ref}": there is no node "${name}"` });
+        } else if (!upstream.has(name)) {
+          issues.push({ nodeId: node.id, field: t.field, message: `"${ref}": node "${name}" is not upstream of "${node.id}", so its output is not available` });
+        } else if (field !== undefined) {
+          const fields = nodeDefinition(target.kind).outputFields(target);
+          if (fields !== "any" && !fields.includes(field)) {
+            issues.push({ nodeId: node.id, field: t.field, message: `"${ref}": node "${name}" (${target.kind}) has no output field "${field}" (fields: ${fields.join(", ")})` });
+          }
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+// A node that is the target of a parallel map edge also sees `item` and `index`.
+function mappedRoots(nodeId: string, index: GraphIndex): string[] {
+  return index.inEdges.get(nodeId)!.some((e) => e.kind === "parallel" && e.map) ? ["item", "index"] : [];
+}
+
+function edgeIssues(graph: Graph, index: GraphIndex): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  for (const e of graph.edges) {
+    const source = index.nodes.get(e.source)!;
+    if (e.kind === "conditional") {
+      if (source.kind !== "router") {
+        issues.push({ edgeId: e.id, field: "source", message: `conditional edges must leave a router node; "${e.source}" is ${source.kind}` });
+      }
+      if (e.condition) {
+        try {
+          compileExpression(e.condition);
+        } catch (err) {
+          issues.push({ edgeId: e.id, field: "condition", message: (err as Error).message });
+        }
+      }
+    }
+    if (e.kind === "parallel" && e.map) {
+      const mapped = index.inEdges.get(e.target)!;
+      if (mapped.length > 1) {
+        issues.push({ edgeId: e.id, field: "map", message: `a mapped node takes exactly one incoming edge; "${e.target}" has ${mapped.length}` });
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,7 @@
+// The engine's public surface: what the server, the CLI and benchmarks import.
+export * from "./browser.js";
+export * from "./executor/index.js";
+export { checksum, canonicalJson } from "./graph/checksum.js";
+export * from "./providers/index.js";
+export { METRICS, getMetric } from "./evaluation/index.js";
+export type { Metric, MetricResult } from "./evaluation/index.js";

@@ -1,0 +1,60 @@
+/** One chat message sent to a model. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** A provider-agnostic chat completion request. */
+export interface CompletionRequest {
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  /** Ask for a JSON reply where the provider supports it. */
+  responseFormat?: "text" | "json";
+  seed?: number;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** A completed chat response with what it cost. */
+export interface CompletionResponse {
+  text: string;
+  usage: TokenUsage;
+  /** Wall-clock (or simulated) milliseconds the call took. */
+  latencyMs: number;
+  /** USD, when the provider knows its prices. */
+  costUsd?: number;
+  finishReason: "stop" | "length" | "error";
+  model: string;
+  /** True when served from the response cache. */
+  cached?: boolean;
+}
+
+export interface CallOptions {
+  /** Aborts the in-flight call (cancellation, timeouts). */
+  signal?: AbortSignal;
+}
+
+/** Something that answers chat completions: a real HTTP endpoint or the built-in simulator. */
+export interface Provider {
+  readonly id: string;
+  complete(request: CompletionRequest, options?: CallOptions): Promise<CompletionResponse>;
+}
+
+/** Looks providers up by the id an AI node names. */
+export interface ProviderRegistry {
+  get(id: string): Provider | undefined;
+  ids(): string[];
+}
+
+/** Persistent store for cached responses (the server backs it with SQLite). */
+export interface ResponseCacheStore {
+  get(key: string): Promise<CompletionResponse | undefined>;
+  set(key: string, providerId: string, model: string, response: CompletionResponse): Promise<void>;
+}
