@@ -5,3 +5,5 @@ export { checksum, canonicalJson } from "./graph/checksum.js";
 export * from "./providers/index.js";
 export { METRICS, getMetric } from "./evaluation/index.js";
 export type { Metric, MetricResult } from "./evaluation/index.js";
+export { parseCsv, parseJsonl, parseDataset, type DatasetRow } from "./dataset/parse.js";
+export { runBatch, summarize, percentile, type BatchStats, type BatchProgress, type BatchOptions } from "./batch/batch.js";

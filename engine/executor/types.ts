@@ -1,11 +1,12 @@
-import type { Graph } from "../schema/graph.js";
+import type { Graph, GraphInput } from "../schema/graph.js";
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../schema/events.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { RunHistoryReader, RunHistorySink } from "./history.js";
 
 /** Everything a run needs from outside the engine; the server, CLI and tests supply these. */
 export interface RunOptions {
-  graph: Graph;
+  /** Validated (and defaulted) before anything runs or is written. */
+  graph: Graph | GraphInput;
   inputs: Record<string, unknown>;
   providers: ProviderRegistry;
   /** Durable history; omitted for in-memory runs (tests, benchmarks). */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ProviderError } from "../errors.js";
 import { cacheKey, canonicalJson, createMemoryCacheStore, withResponseCache } from "./cache.js";
 import { createOpenAICompatibleProvider } from "./openai-compatible.js";

@@ -226,10 +226,19 @@ export interface RunHistoryStoreOptions {
    * true; used only when the client comes from openDatabase()). false: Prisma raw queries only.
    */
   direct?: boolean;
+  /**
+   * Durability of the batches before a run's terminal event (direct writes only). `NORMAL`
+   * (the default) commits them without an fsync even when the connection runs with
+   * synchronous=FULL: a power loss may drop the last progress of a run that was cut short
+   * anyway, while the terminal batch still commits with the connection's setting (and its fsync
+   * makes every earlier batch durable too). `connection` keeps the connection's setting for all.
+   */
+  progressSync?: "NORMAL" | "connection";
 }
 
 export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryStoreOptions = {}): RunHistoryStore {
   const useDirect = options.direct ?? true;
+  const relaxedSync = (options.progressSync ?? "NORMAL") === "NORMAL";
   const live = new Map<string, LiveRun>();
 
   function enqueue<T>(run: LiveRun, job: () => Promise<T>): Promise<T> {
@@ -274,7 +283,7 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
   }
 
   /** Runs the batch's statements in one transaction: see the file comment. */
-  async function persist(eventRows: unknown[][], nodeRows: unknown[][], runParams: unknown[]): Promise<void> {
+  async function persist(eventRows: unknown[][], nodeRows: unknown[][], runParams: unknown[], terminal: boolean): Promise<void> {
     const db = useDirect ? sqliteConnectionOf(prisma) : undefined;
     if (db) {
       const statements = preparedFor(db);
@@ -286,7 +295,14 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
       };
       if (!db.inTransaction) {
         // Synchronous, so nothing else can use the connection until it commits.
-        db.transaction(apply).immediate();
+        const relax = !terminal && relaxedSync;
+        const previous = relax ? (db.pragma("synchronous", { simple: true }) as number) : 0;
+        if (relax && previous > 1) db.pragma("synchronous = NORMAL");
+        try {
+          db.transaction(apply).immediate();
+        } finally {
+          if (relax && previous > 1) db.pragma(`synchronous = ${previous}`);
+        }
         return;
       }
       // A Prisma interactive transaction is open on the shared connection: queue behind it on
@@ -472,7 +488,7 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
       patch.costUsd,
       runId,
     ];
-    await persist(eventRows, nodeRows, runParams);
+    await persist(eventRows, nodeRows, runParams, terminal);
 
     for (const [id, n] of dirty) run.nodes.set(id, n);
     run.usage = patch.usage === usage ? usage : { ...patch.usage };

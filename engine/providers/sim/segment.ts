@@ -26,11 +26,17 @@ function isInstructionParagraph(paragraph: string): boolean {
   return sentences.length > 0 && sentences.every(isInstructionSentence);
 }
 
+const LABEL_LIST = /\b(?:positive|negative|neutral|billing|technical|account|shipping)\b.*\b(?:positive|negative|neutral|billing|technical|account|shipping)\b/i;
+
 /** Splits "Classify this review: I love it." into instruction prefix and data suffix. */
 function splitColonLine(line: string): [string, string] {
   const m = /^(.{3,160}?):\s+(\S.*)$/.exec(line);
-  if (m && isInstructionSentence(m[1]) && !/@/.test(m[1])) return [m[1] + ":", m[2]];
-  return ["", line];
+  if (!m || !isInstructionSentence(m[1]) || /@/.test(m[1])) return ["", line];
+  const [prefix, suffix] = [m[1], m[2]];
+  // "…one word: positive, negative or neutral" and "…as 'Answer: <number>'" are instructions, not data.
+  const quoted = (prefix.match(/["'“”‘’`]/g)?.length ?? 0) % 2 === 1;
+  if (quoted || /[<{]/.test(suffix) || LABEL_LIST.test(suffix) || isInstructionSentence(suffix)) return [line, ""];
+  return [prefix + ":", suffix];
 }
 
 export interface Segmented {

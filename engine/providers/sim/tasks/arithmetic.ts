@@ -1,6 +1,6 @@
 import { canonicalKey, capitalize, finalAnswerLine } from "../text.js";
 import { parseArithmetic, type ArithOp, type ArithProblem } from "./arithmetic-parse.js";
-import type { RenderStyle, Solver, TaskCase } from "./types.js";
+import type { Solver, TaskCase } from "./types.js";
 
 export interface ArithCase extends TaskCase {
   problem: ArithProblem;
@@ -92,7 +92,7 @@ export const arithmeticSolver: Solver<ArithCase, ArithAnswer> = {
     const big = Math.max(problem.start, ...chain.steps.map((s) => s.to)) >= 30;
     const traits = [...(ops > 1 ? ["multi-step"] : []), ...(mulDiv ? ["mul-div"] : [])];
     const difficulty = 0.8 * (ops - 1) + (mulDiv ? 0.5 : 0) + (big ? 0.3 : 0) + (problem.usesNumberWords ? 0.3 : 0);
-    return { key: canonicalKey(data), difficulty, traits, cotBonus: 0.6 * ops + (mulDiv ? 0.3 : 0), problem };
+    return { key: canonicalKey(data), difficulty, traits, cotBonus: 0.7 * ops + (mulDiv ? 0.3 : 0), problem };
   },
   truth: (c) => runChain(c.problem.start, c.problem.ops),
   wrong: mistake,

@@ -1,0 +1,114 @@
+// Executor overhead benchmark (`npm run bench:executor`): µs per step and ratio to the latency floor,
+// with and without durable run history (real SQLite through Prisma, synchronous=FULL).
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createProviderRegistry, runGraph, sleep, type GraphInput, type Provider, type RunHistorySink } from "../engine/index.js";
+import { openDatabase } from "../server/db.js";
+import { createRunHistoryStore } from "../server/store/run-history.js";
+import { langgraphAvailable, langgraphChain, langgraphFanout } from "./langgraph.js";
+
+const waitProvider = (ms: number): Provider => ({
+  id: "bench",
+  async complete(req, opts) {
+    if (ms > 0) await sleep(ms, opts?.signal);
+    return { text: "ok", usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, latencyMs: ms, finishReason: "stop", model: req.model };
+  },
+});
+
+function chain(n: number, kind: "noop" | "wait"): GraphInput {
+  const nodes: unknown[] = [{ id: "n0", kind: "input", config: { fields: [{ name: "x", required: false, default: "x" }] } }];
+  for (let i = 1; i < n; i++) nodes.push(step(`n${i}`, kind));
+  const edges = Array.from({ length: n - 1 }, (_, i) => ({ id: `e${i}`, source: `n${i}`, target: `n${i + 1}`, kind: "pipeline" }));
+  return { version: 1, id: `chain${n}`, name: "bench", nodes, edges } as GraphInput;
+}
+
+function fanout(width: number, kind: "noop" | "wait"): GraphInput {
+  const nodes: unknown[] = [{ id: "in", kind: "input", config: { fields: [{ name: "x", required: false, default: "x" }] } }];
+  const edges: unknown[] = [];
+  for (let i = 0; i < width; i++) {
+    nodes.push(step(`b${i}`, kind));
+    edges.push({ id: `p${i}`, source: "in", target: `b${i}`, kind: "parallel", maxConcurrency: width }, { id: `j${i}`, source: `b${i}`, target: "join", kind: "pipeline" });
+  }
+  nodes.push({ id: "join", kind: "aggregate", config: { strategy: "all" } });
+  return { version: 1, id: `fan${width}`, name: "bench", nodes, edges } as GraphInput;
+}
+
+// A no-op step passes its input through; a waiting step is an AI node whose provider sleeps.
+function step(id: string, kind: "noop" | "wait") {
+  return kind === "noop" ? { id, kind: "output", config: {} } : { id, kind: "ai", config: { provider: "bench", model: "m", prompt: "{{ inputs.x }}" } };
+}
+
+async function timeRuns(graph: GraphInput, reps: number, providerMs: number, history?: RunHistorySink): Promise<number> {
+  const providers = createProviderRegistry([waitProvider(providerMs)]);
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    const r = await runGraph({ graph, inputs: {}, providers, history });
+    times.push(performance.now() - t);
+    if (r.status !== "succeeded") throw new Error(`bench run failed: ${JSON.stringify(r.error)}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flowtune-bench-"));
+  const db = await openDatabase({ url: `file:${path.join(dir, "bench.db")}` });
+  const history = createRunHistoryStore(db.prisma);
+  const rows: string[][] = [];
+  const lg = await langgraphAvailable();
+  const cases: Array<[string, GraphInput, number, number]> = [
+    ["10-node chain (no-op)", chain(10, "noop"), 10, 200],
+    ["1,000-node chain (no-op)", chain(1000, "noop"), 1000, 5],
+    ["10-way fan-out (no-op)", fanout(10, "noop"), 12, 200],
+  ];
+  // Warm-up: JIT, Prisma connection, prepared statements.
+  await timeRuns(chain(10, "noop"), 50, 0, history);
+  for (const [name, g, steps, reps] of cases) {
+    const mem = await timeRuns(g, reps, 0);
+    const dur = await timeRuns(g, reps, 0, history);
+    const lgUs = lg ? await (name.startsWith("10-way") ? langgraphFanout(10, 0, reps) : langgraphChain(steps, 0, reps, false)) : undefined;
+    const lgCp = lg && name.startsWith("1,000") ? await langgraphChain(steps, 0, reps, true) : undefined;
+    rows.push([
+      name,
+      `${((mem * 1000) / steps).toFixed(1)}`,
+      `${((dur * 1000) / steps).toFixed(1)}`,
+      lgUs !== undefined ? `${((lgUs * 1000) / steps).toFixed(1)}` : "n/a",
+      lgCp !== undefined ? `${((lgCp * 1000) / steps).toFixed(1)} (checkpointer)` : "",
+    ]);
+  }
+  console.log("\nExecutor overhead per step (median of reps), µs/step");
+  printTable(["graph", "in-memory", "durable SQLite", "LangGraph.js", ""], rows);
+
+  const L = 10;
+  const latency: string[][] = [];
+  for (const [name, g, floor] of [
+    ["10-node chain, 10 ms nodes", chain(11, "wait"), 10 * L],
+    ["10-way fan-out, 10 ms nodes", fanout(10, "wait"), L],
+  ] as Array<[string, GraphInput, number]>) {
+    const mem = await timeRuns(g, 20, L);
+    const dur = await timeRuns(g, 20, L, history);
+    const lgMs = lg ? await (name.includes("fan-out") ? langgraphFanout(10, L, 20) : langgraphChain(10, L, 20, false)) : undefined;
+    latency.push([name, `${floor} ms`, ratio(mem, floor), ratio(dur, floor), lgMs !== undefined ? ratio(lgMs, floor) : "n/a"]);
+  }
+  console.log("\nRatio to the latency floor (1.00× = no overhead; targets: chain ≤ 1.05×, fan-out ≤ 1.2×)");
+  printTable(["graph", "floor", "in-memory", "durable SQLite", "LangGraph.js"], latency);
+  if (!lg) console.log("\n(LangGraph.js not installed: `npm i --no-save @langchain/langgraph @langchain/core` to compare side by side.)");
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function ratio(ms: number, floor: number): string {
+  return `${(ms / floor).toFixed(3)}× (${ms.toFixed(1)} ms)`;
+}
+
+function printTable(headers: string[], rows: string[][]) {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i])).join("  ");
+  console.log(line(headers));
+  console.log(line(w.map((n) => "-".repeat(n))));
+  for (const r of rows) console.log(line(r));
+}
+
+await main();

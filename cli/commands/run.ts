@@ -1,0 +1,73 @@
+import { createRun, resolveInputs, type RunEvent, type RunResult } from "../../engine/index.js";
+import type { AppServices } from "../../server/services/app.js";
+import { EXIT } from "../errors.js";
+import { cell, formatDuration, statusText } from "../format.js";
+import { loadWorkflow, parseInputArg } from "../load.js";
+
+export interface RunFlags {
+  input?: string;
+  json?: boolean;
+}
+
+/** `flowtune run FILE|ID --input JSON|@file [--json]`: runs once and records the run. */
+export async function runCommand(arg: string, flags: RunFlags, services: () => Promise<AppServices>): Promise<number> {
+  const { graph, workflowId } = await loadWorkflow(arg, services);
+  // Bad inputs are refused before the database is touched.
+  const inputs = resolveInputs(graph, parseInputArg(flags.input));
+  const app = await services();
+  const handle = await createRun({ graph, inputs, workflowId, providers: app.providers, history: app.history });
+  if (!flags.json) for await (const e of handle.events()) printEvent(e);
+  const result = await handle.result;
+  printResult(result, flags.json);
+  return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}
+
+/** Prints a finished run as JSON (stdout) or as a human summary. */
+export function printResult(result: RunResult, json?: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(runJson(result), null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`run ${result.runId} ${statusText(result.status)} in ${formatDuration(result.durationMs)}, ${result.usage.totalTokens} tokens, $${result.costUsd.toFixed(5)}\n`);
+  if (result.error) process.stdout.write(`error: ${result.error.nodeId ? `node "${result.error.nodeId}": ` : ""}${result.error.message}\n`);
+  for (const [id, out] of Object.entries(result.outputs)) process.stdout.write(`output ${id}: ${JSON.stringify(out, null, 2)}\n`);
+}
+
+/** The `--json` document: runId, status, outputs, per-node status, totals. */
+export function runJson(result: RunResult) {
+  return {
+    runId: result.runId,
+    status: result.status,
+    outputs: result.outputs,
+    error: result.error,
+    durationMs: result.durationMs,
+    usage: result.usage,
+    costUsd: result.costUsd,
+    nodes: Object.fromEntries(Object.entries(result.nodes).map(([id, n]) => [id, { status: n.status, output: n.output }])),
+  };
+}
+
+function printEvent(e: RunEvent): void {
+  const err = process.stderr;
+  switch (e.type) {
+    case "node.started":
+      err.write(`  ${statusText("running", err)}   ${e.nodeId}\n`);
+      break;
+    case "node.succeeded":
+      err.write(`  ${statusText("succeeded", err)} ${e.nodeId} ${formatDuration(e.durationMs)}${e.usage ? ` ${e.usage.totalTokens} tok` : ""}${e.reused ? " (reused)" : ""}\n`);
+      break;
+    case "node.failed":
+      err.write(`  ${statusText("failed", err)}    ${e.nodeId}: ${cell(e.error.message, 120)}${e.continued ? " (continuing)" : ""}\n`);
+      break;
+    case "node.skipped":
+      err.write(`  ${statusText("skipped", err)}   ${e.nodeId} (${e.reason})\n`);
+      break;
+    case "node.retrying":
+      err.write(`  retrying  ${e.nodeId} attempt ${e.attempt + 1} in ${e.delayMs} ms: ${cell(e.error.message, 80)}\n`);
+      break;
+    case "node.cancelled":
+      err.write(`  ${statusText("cancelled", err)} ${e.nodeId} (${e.reason})\n`);
+      break;
+    default:
+  }
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from "node:fs";
+import { GraphValidationError, validateGraph, type Graph } from "../engine/index.js";
+import type { AppServices } from "../server/services/app.js";
+import { UsageError } from "./errors.js";
+
+/** True when the argument names a file rather than a stored workflow id. */
+export function isFileArg(arg: string): boolean {
+  return arg.endsWith(".json") || arg.includes("/") || existsSync(arg);
+}
+
+/** Reads and validates a graph file; throws GraphValidationError naming every culprit. */
+export function loadGraphFile(file: string): Graph {
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new GraphValidationError([{ message: `${file} is not valid JSON: ${(err as Error).message}` }]);
+  }
+  const r = validateGraph(doc);
+  if (!r.ok) throw new GraphValidationError(r.issues);
+  return r.graph;
+}
+
+/** Resolves a workflow argument: a graph file, or the id of a stored workflow. */
+export async function loadWorkflow(arg: string, services: () => Promise<AppServices>): Promise<{ graph: Graph; workflowId: string }> {
+  if (isFileArg(arg)) {
+    const graph = loadGraphFile(arg);
+    return { graph, workflowId: graph.id };
+  }
+  const wf = await (await services()).workflows.get(arg);
+  if (!wf) throw new UsageError(`"${arg}" is neither a file nor a stored workflow id`);
+  return { graph: wf.graph, workflowId: wf.id };
+}
+
+/** Parses `--input`: inline JSON, or `@file` holding JSON. */
+export function parseInputArg(value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  let text = value;
+  if (value.startsWith("@")) {
+    const file = value.slice(1);
+    if (!existsSync(file)) throw new UsageError(`--input: no such file: ${file}`);
+    text = readFileSync(file, "utf8");
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--input is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw new UsageError("--input must be a JSON object, e.g. '{\"question\": \"…\"}'");
+  return v as Record<string, unknown>;
+}

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from "commander";
+import { createAppServices, type AppServices } from "../server/services/app.js";
+import { batchCommand } from "./commands/batch.js";
+import { runCommand } from "./commands/run.js";
+import { rerunCommand, runsCommand, showCommand } from "./commands/runs.js";
+import { validateCommand } from "./commands/validate.js";
+import { EXIT, reportError } from "./errors.js";
+
+/** Builds the `flowtune` command; `services` opens the database lazily (validate never does). */
+export function buildProgram(setExit: (code: number) => void, services: () => Promise<AppServices>): Command {
+  const program = new Command("flowtune")
+    .description("Run, inspect and tune LLM workflow graphs (embedded SQLite; sim provider by default)")
+    .version("0.1.0")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  const wrap =
+    <A extends unknown[]>(f: (...a: A) => number | Promise<number>) =>
+    async (...a: A) =>
+      setExit(await f(...a));
+
+  program.command("validate").argument("<file>", "graph file").option("--json", "machine-readable output").description("check a graph file; exit 1 naming every problem")
+    .action(wrap((file: string, o: { json?: boolean }) => validateCommand(file, o)));
+  program.command("run").argument("<workflow>", "graph file or stored workflow id").option("-i, --input <json>", "inputs as JSON or @file.json").option("--json", "print one JSON document")
+    .description("run a workflow once and record it")
+    .action(wrap((w: string, o: { input?: string; json?: boolean }) => runCommand(w, o, services)));
+  program.command("batch").argument("<workflow>", "graph file or stored workflow id").requiredOption("-d, --dataset <file>", "JSONL or CSV dataset")
+    .option("-c, --concurrency <n>", "runs at once", "4").option("--no-cache", "bypass the response cache").option("--json", "print stats as JSON")
+    .description("run a workflow over every row of a dataset and print stats")
+    .action(wrap((w: string, o: { dataset: string; concurrency?: string; json?: boolean; cache?: boolean }) => batchCommand(w, o, services)));
+  program.command("runs").option("-w, --workflow <id>", "only this workflow").option("-n, --limit <n>", "how many", "20").option("--json", "JSON output")
+    .description("list recent runs").action(wrap((o: { workflow?: string; limit?: string; json?: boolean }) => runsCommand(o, services)));
+  program.command("show").argument("<run>", "run id").option("--json", "JSON output").description("per-node timeline of a run")
+    .action(wrap((id: string, o: { json?: boolean }) => showCommand(id, o, services)));
+  program.command("rerun").argument("<run>", "run id").requiredOption("--from <node>", "node to re-run from").option("--json", "print one JSON document")
+    .description("re-run a run from a node, reusing upstream outputs")
+    .action(wrap((id: string, o: { from: string; json?: boolean }) => rerunCommand(id, o, services)));
+  return program;
+}
+
+/** Entry point: parses argv, runs the command, closes the database, exits with the command's code. */
+export async function main(argv = process.argv): Promise<number> {
+  let app: AppServices | undefined;
+  const services = async () => (app ??= await createAppServices({ latencyScale: process.env.FLOWTUNE_SIM_LATENCY_SCALE ? Number(process.env.FLOWTUNE_SIM_LATENCY_SCALE) : 1 }));
+  let code: number = EXIT.ok;
+  try {
+    await buildProgram((c) => (code = c), services).parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      code = reportError(err);
+    }
+  } finally {
+    await app?.close();
+  }
+  return code;
+}

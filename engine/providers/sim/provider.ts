@@ -1,0 +1,59 @@
+import { ProviderError } from "../../errors.js";
+import type { CallOptions, CompletionRequest, CompletionResponse, Provider } from "../types.js";
+import { sleep, throwIfAborted } from "./abort.js";
+import { getSimModel, SIM_MODELS, simCostUsd, simLatencyMs } from "./models.js";
+import { respond } from "./respond.js";
+import { countPromptTokens, truncateToTokens } from "./tokens.js";
+
+export interface SimProviderOptions {
+  /** Multiplies the simulated latency actually waited: 0 = no waiting (tests, benchmarks), 1 = realistic. */
+  latencyScale?: number;
+  /** World seed: changes which items each model gets right (default 0). */
+  seed?: number;
+}
+
+/** The sim provider; `complete` is deterministic for a given request and options. */
+export interface SimProvider extends Provider {
+  readonly id: "sim";
+  readonly latencyScale: number;
+  readonly seed: number;
+}
+
+/**
+ * Creates the built-in deterministic simulated LLM (see docs/sim-provider.md).
+ * Unknown model ids reject with a non-retryable ProviderError.
+ */
+export function createSimProvider(opts: SimProviderOptions = {}): SimProvider {
+  const latencyScale = Math.max(0, opts.latencyScale ?? 1);
+  const seed = opts.seed ?? 0;
+  return {
+    id: "sim",
+    latencyScale,
+    seed,
+    async complete(request: CompletionRequest, options: CallOptions = {}): Promise<CompletionResponse> {
+      const { signal } = options;
+      throwIfAborted(signal);
+      const model = getSimModel(request.model);
+      if (!model) {
+        const known = SIM_MODELS.map((m) => m.id).join(", ");
+        throw new ProviderError(`unknown sim model "${request.model}" (known: ${known})`, { status: 404, retryable: false });
+      }
+      const reply = respond(request, model, seed);
+      const promptTokens = countPromptTokens(request.messages);
+      const limit = request.maxTokens ?? Number.POSITIVE_INFINITY;
+      const cut = truncateToTokens(reply.text, limit);
+      const latencyMs = simLatencyMs(model, promptTokens, cut.tokens);
+      // latencyScale 0 must not touch timers at all (benchmarks measure engine overhead).
+      if (latencyScale > 0) await sleep(latencyMs * latencyScale, signal);
+      throwIfAborted(signal);
+      return {
+        text: cut.text,
+        usage: { promptTokens, completionTokens: cut.tokens, totalTokens: promptTokens + cut.tokens },
+        latencyMs,
+        costUsd: simCostUsd(model, promptTokens, cut.tokens),
+        finishReason: cut.truncated ? "length" : "stop",
+        model: model.id,
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm start`: opens the database (applying migrations), seeds the examples, serves the API and
+ * the editor on FLOWTUNE_HOST:FLOWTUNE_PORT (default 127.0.0.1:5175) and shuts down cleanly on
+ * SIGINT/SIGTERM (live runs are cancelled and their history written before exit).
+ *
+ * Environment: DATABASE_URL (default file:.flowtune/flowtune.db), FLOWTUNE_HOST, FLOWTUNE_PORT,
+ * FLOWTUNE_SIM_LATENCY_SCALE (the sim provider's latency multiplier, default 1),
+ * FLOWTUNE_SEED_EXAMPLES=0 to skip seeding examples/*.flow.json.
+ */
+import { startFlowtuneServer } from "./http.js";
+import { createAppServices } from "./services/app.js";
+
+function envNumber(name: string, fallback?: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const host = process.env.FLOWTUNE_HOST || "127.0.0.1";
+  const port = envNumber("FLOWTUNE_PORT", 5175)!;
+  if (!Number.isInteger(port) || port > 65_535) throw new Error(`FLOWTUNE_PORT must be a port number (got ${port})`);
+
+  const services = await createAppServices({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    latencyScale: envNumber("FLOWTUNE_SIM_LATENCY_SCALE"),
+    seedExamples: process.env.FLOWTUNE_SEED_EXAMPLES !== "0",
+  });
+
+  let running;
+  try {
+    running = await startFlowtuneServer({
+      services,
+      host,
+      port,
+      onError: (err, where) => console.error(`[flowtune] ${where}: ${err.stack ?? err.message}`),
+    });
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+  console.log(`Flowtune is running at ${running.url}  (database: ${services.db.path})`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.log(`[flowtune] ${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`[flowtune] ${signal}: shutting down…`);
+    // A hard deadline, in case something hangs.
+    setTimeout(() => {
+      console.error("[flowtune] shutdown timed out");
+      process.exit(1);
+    }, 10_000).unref();
+    // Cancel live runs (their terminal events end the SSE streams) while HTTP stops accepting
+    // connections; close the database only once both are done.
+    Promise.allSettled([services.runs.shutdown(), running.close(2_000)])
+      .then(async (results) => {
+        const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+        await services.close().catch((err: unknown) => errors.push(err));
+        for (const err of errors) console.error("[flowtune] error during shutdown:", err);
+        process.exit(errors.length ? 1 : 0);
+      })
+      .catch(() => process.exit(1));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[flowtune] failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+import { createCallerFactory, router } from "./trpc.js";
+import { runsRouter } from "./routers/runs.js";
+import { workflowsRouter } from "./routers/workflows.js";
+
+export const appRouter = router({
+  workflows: workflowsRouter,
+  runs: runsRouter,
+});
+
+/** The API's type: the editor imports it (type only) for its tRPC client. */
+export type AppRouter = typeof appRouter;
+
+/** In-process caller (tests, scripts): `createCaller({ services })`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,40 @@
+import type { ProviderRegistry } from "../../engine/index.js";
+import { openDatabase, type FlowtuneDatabase } from "../db.js";
+import { createRunHistoryStore, type RunHistoryStore } from "../store/run-history.js";
+import { createWorkflowStore, type WorkflowStore } from "../store/workflows.js";
+import { seedExamples } from "./examples.js";
+import { createProviders } from "./providers.js";
+import { RunService } from "./runs.js";
+
+/** Everything the server and the CLI share: database, stores, providers, the run service. */
+export interface AppServices {
+  db: FlowtuneDatabase;
+  workflows: WorkflowStore;
+  history: RunHistoryStore;
+  providers: ProviderRegistry;
+  runs: RunService;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the database and wires the services; optionally seeds the examples. */
+export async function createAppServices(
+  opts: { databaseUrl?: string; latencyScale?: number; seedExamples?: boolean; providers?: ProviderRegistry } = {},
+): Promise<AppServices> {
+  const db = await openDatabase({ url: opts.databaseUrl });
+  const workflows = createWorkflowStore(db.prisma);
+  const history = createRunHistoryStore(db.prisma);
+  const providers = opts.providers ?? createProviders({ latencyScale: opts.latencyScale });
+  const runs = new RunService({ history, workflows, providers });
+  if (opts.seedExamples) await seedExamples(workflows);
+  return {
+    db,
+    workflows,
+    history,
+    providers,
+    runs,
+    async close() {
+      await runs.shutdown();
+      await db.close();
+    },
+  };
+}

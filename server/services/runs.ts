@@ -1,0 +1,116 @@
+import { createRun, FlowtuneError, isTerminalEvent, type ProviderRegistry, type RunEvent, type RunHandle } from "../../engine/index.js";
+import type { ListRunsOptions, RunDetail, RunHistoryStore, RunPage } from "../store/run-history.js";
+import type { WorkflowStore } from "../store/workflows.js";
+
+// Finished runs stay in memory briefly so a subscriber that arrives late still reads them live.
+const LINGER_MS = 30_000;
+
+/** Starts runs in the background, tracks live ones, and serves their events to any number of readers. */
+export class RunService {
+  private readonly live = new Map<string, RunHandle>();
+
+  constructor(
+    private readonly deps: { history: RunHistoryStore; workflows: WorkflowStore; providers: ProviderRegistry },
+  ) {}
+
+  /** Starts a run of the stored workflow's latest version; returns at once. */
+  async start(args: { workflowId: string; inputs: Record<string, unknown>; signal?: AbortSignal }): Promise<{ runId: string }> {
+    const wf = await this.deps.workflows.get(args.workflowId);
+    if (!wf) throw new FlowtuneError("NOT_FOUND", `workflow "${args.workflowId}" not found`);
+    const handle = await createRun({
+      graph: wf.graph,
+      inputs: args.inputs,
+      providers: this.deps.providers,
+      history: this.deps.history,
+      workflowId: wf.id,
+      signal: args.signal,
+    });
+    return this.track(handle);
+  }
+
+  /** Re-runs a stored run from a node, reusing the outputs upstream of it. */
+  async rerun(args: { runId: string; fromNodeId: string }): Promise<{ runId: string }> {
+    const parent = await this.deps.history.loadRun(args.runId);
+    if (!parent) throw new FlowtuneError("NOT_FOUND", `run ${args.runId} not found`);
+    const handle = await createRun({
+      graph: parent.graph,
+      inputs: parent.inputs,
+      providers: this.deps.providers,
+      history: this.deps.history,
+      historyReader: this.deps.history,
+      workflowId: parent.workflowId,
+      fromRun: { runId: args.runId, nodeId: args.fromNodeId },
+    });
+    return this.track(handle);
+  }
+
+  /** The live handle of a run still in memory. */
+  handle(runId: string): RunHandle | undefined {
+    return this.live.get(runId);
+  }
+
+  cancel(runId: string): boolean {
+    return this.control(runId, (h) => h.cancel("cancelled by user"));
+  }
+
+  pause(runId: string): boolean {
+    return this.control(runId, (h) => h.pause());
+  }
+
+  resume(runId: string): boolean {
+    return this.control(runId, (h) => h.resume());
+  }
+
+  /** Events with seq > afterSeq: from memory while the run is live, else from the database; ends after the terminal event. */
+  async *events(runId: string, afterSeq = -1, signal?: AbortSignal): AsyncIterable<RunEvent> {
+    const handle = this.live.get(runId);
+    if (handle) {
+      for await (const e of handle.events()) {
+        if (signal?.aborted) return;
+        if (e.seq > afterSeq) yield e;
+      }
+      return;
+    }
+    let after = afterSeq;
+    // A run that is no longer live is finished (or was interrupted): its history is complete.
+    for (;;) {
+      const batch = await this.deps.history.getEvents(runId, after, 500);
+      for (const e of batch) {
+        yield e;
+        if (isTerminalEvent(e)) return;
+      }
+      if (batch.length < 500 || signal?.aborted) return;
+      after = batch[batch.length - 1].seq;
+    }
+  }
+
+  get(runId: string): Promise<RunDetail | undefined> {
+    return this.deps.history.getRun(runId);
+  }
+
+  list(opts: ListRunsOptions): Promise<RunPage> {
+    return this.deps.history.listRuns(opts);
+  }
+
+  /** Cancels every live run (server shutdown) and waits for their history to be written. */
+  async shutdown(): Promise<void> {
+    const handles = [...this.live.values()];
+    for (const h of handles) h.cancel("server shutting down");
+    await Promise.all(handles.map((h) => h.result));
+  }
+
+  private track(handle: RunHandle): { runId: string } {
+    this.live.set(handle.runId, handle);
+    void handle.result.then(() => {
+      setTimeout(() => this.live.delete(handle.runId), LINGER_MS).unref();
+    });
+    return { runId: handle.runId };
+  }
+
+  private control(runId: string, f: (h: RunHandle) => void): boolean {
+    const h = this.live.get(runId);
+    if (!h || !["running", "paused"].includes(h.status())) return false;
+    f(h);
+    return true;
+  }
+}

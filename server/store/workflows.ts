@@ -1,0 +1,167 @@
+/**
+ * Saved workflows and their immutable versions. A save creates a new version only when the
+ * graph's checksum (sha256 of its canonical JSON, keys sorted) differs from the latest one.
+ */
+import type { Graph } from "../../engine/schema/graph.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { checksumOf } from "./canonical.js";
+
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  currentVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkflowVersionInfo {
+  version: number;
+  checksum: string;
+  note: string | null;
+  createdAt: Date;
+}
+
+/** One version of a workflow with its graph. */
+export interface WorkflowRecord extends WorkflowVersionInfo {
+  id: string;
+  name: string;
+  /** The workflow's newest version (equal to `version` for get()). */
+  currentVersion: number;
+  graph: Graph;
+}
+
+export interface SaveResult {
+  workflow: WorkflowRecord;
+  /** True when the workflow did not exist before. */
+  created: boolean;
+  /** False when the graph was unchanged and no version was added. */
+  newVersion: boolean;
+}
+
+export interface WorkflowStore {
+  /** All workflows, most recently updated first. */
+  list(): Promise<WorkflowSummary[]>;
+  /** The latest version. */
+  get(id: string): Promise<WorkflowRecord | undefined>;
+  getVersion(id: string, version: number): Promise<WorkflowRecord | undefined>;
+  /** Version history, newest first (without graphs). */
+  listVersions(id: string): Promise<WorkflowVersionInfo[]>;
+  /**
+   * Saves `graph` (already validated by the caller) under `graph.id`: creates the workflow at
+   * version 1, or adds version n+1 if the graph changed. All in one transaction.
+   */
+  save(graph: Graph, note?: string): Promise<SaveResult>;
+  /** Deletes the workflow and its versions (its runs stay in the history); false if unknown. */
+  delete(id: string): Promise<boolean>;
+}
+
+export { checksumOf as graphChecksum };
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
+  function toRecord(
+    workflow: { id: string; name: string; currentVersion: number },
+    version: { version: number; graph: string; checksum: string; note: string | null; createdAt: Date },
+  ): WorkflowRecord {
+    return {
+      id: workflow.id,
+      name: workflow.name,
+      currentVersion: workflow.currentVersion,
+      version: version.version,
+      checksum: version.checksum,
+      note: version.note,
+      createdAt: version.createdAt,
+      graph: JSON.parse(version.graph) as Graph,
+    };
+  }
+
+  async function getVersion(id: string, version?: number): Promise<WorkflowRecord | undefined> {
+    const workflow = await prisma.workflow.findUnique({ where: { id } });
+    if (!workflow) return undefined;
+    const row = await prisma.workflowVersion.findUnique({
+      where: { workflowId_version: { workflowId: id, version: version ?? workflow.currentVersion } },
+    });
+    return row ? toRecord(workflow, row) : undefined;
+  }
+
+  async function saveOnce(graph: Graph, note: string | undefined): Promise<SaveResult> {
+    const checksum = checksumOf(graph);
+    const text = JSON.stringify(graph);
+    return prisma.$transaction(async (tx) => {
+      const existing = await tx.workflow.findUnique({ where: { id: graph.id } });
+      if (!existing) {
+        const now = new Date();
+        const workflow = await tx.workflow.create({
+          data: {
+            id: graph.id,
+            name: graph.name,
+            currentVersion: 1,
+            createdAt: now,
+            versions: { create: { version: 1, graph: text, checksum, note: note ?? null, createdAt: now } },
+          },
+        });
+        return {
+          workflow: toRecord(workflow, { version: 1, graph: text, checksum, note: note ?? null, createdAt: now }),
+          created: true,
+          newVersion: true,
+        };
+      }
+      const latest = await tx.workflowVersion.findUnique({
+        where: { workflowId_version: { workflowId: existing.id, version: existing.currentVersion } },
+      });
+      if (latest && latest.checksum === checksum) {
+        return { workflow: toRecord(existing, latest), created: false, newVersion: false };
+      }
+      const version = existing.currentVersion + (latest ? 1 : 0);
+      const created = await tx.workflowVersion.create({
+        data: { workflowId: existing.id, version, graph: text, checksum, note: note ?? null },
+      });
+      const workflow = await tx.workflow.update({
+        where: { id: existing.id },
+        data: { name: graph.name, currentVersion: version },
+      });
+      return { workflow: toRecord(workflow, created), created: false, newVersion: true };
+    });
+  }
+
+  return {
+    async list() {
+      return prisma.workflow.findMany({
+        orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+        select: { id: true, name: true, currentVersion: true, createdAt: true, updatedAt: true },
+      });
+    },
+
+    get: (id) => getVersion(id),
+
+    getVersion: (id, version) => getVersion(id, version),
+
+    async listVersions(id) {
+      return prisma.workflowVersion.findMany({
+        where: { workflowId: id },
+        orderBy: { version: "desc" },
+        select: { version: true, checksum: true, note: true, createdAt: true },
+      });
+    },
+
+    async save(graph, note) {
+      // A concurrent save of the same workflow (another process) can win the race for a
+      // version number; the unique (workflowId, version) key rejects ours, so try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await saveOnce(graph, note);
+        } catch (error) {
+          if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+        }
+      }
+    },
+
+    async delete(id) {
+      const { count } = await prisma.workflow.deleteMany({ where: { id } });
+      return count > 0;
+    },
+  };
+}

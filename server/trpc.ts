@@ -1,0 +1,120 @@
+/**
+ * tRPC setup shared by every router: the context (the app's services), the procedure builders,
+ * and the ONE place where engine errors (FlowtuneError with a stable `code`) become API errors.
+ *
+ * - `engineErrors` (a middleware on every procedure) turns a FlowtuneError thrown by a resolver
+ *   into a TRPCError with the matching code; for subscriptions it also wraps the returned async
+ *   iterable, so an engine error raised mid-stream is mapped the same way.
+ * - `errorFormatter` adds the engine's code and its located `issues` (nodeId / edgeId / field)
+ *   to `error.data`, for engine errors and for zod input errors alike.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { FlowtuneError, GraphValidationError, type ErrorCode, type GraphIssue } from "../engine/browser.js";
+import type { AppServices } from "./services/app.js";
+
+export interface Context {
+  services: AppServices;
+}
+
+export function createContext(services: AppServices): Context {
+  return { services };
+}
+
+type TRPCErrorCode = TRPCError["code"];
+
+/** Engine error code → tRPC error code (and so HTTP status). */
+const ERROR_CODE_MAP: Record<ErrorCode, TRPCErrorCode> = {
+  GRAPH_INVALID: "BAD_REQUEST",
+  INPUT_INVALID: "BAD_REQUEST",
+  TEMPLATE_ERROR: "BAD_REQUEST",
+  EXPRESSION_ERROR: "BAD_REQUEST",
+  PROVIDER_NOT_FOUND: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  NO_ROUTE: "UNPROCESSABLE_CONTENT",
+  JOIN_FAILED: "UNPROCESSABLE_CONTENT",
+  NODE_EXECUTION_FAILED: "INTERNAL_SERVER_ERROR",
+  PROVIDER_ERROR: "BAD_GATEWAY",
+  NODE_TIMEOUT: "TIMEOUT",
+  RUN_TIMEOUT: "TIMEOUT",
+  RUN_CANCELLED: "CLIENT_CLOSED_REQUEST",
+};
+
+/** Maps any thrown value to a TRPCError; FlowtuneErrors get their mapped code and stay the `cause`. */
+export function toTRPCError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) {
+    // A TRPCError wrapping an engine error (e.g. one thrown deeper in a middleware chain).
+    if (err.code === "INTERNAL_SERVER_ERROR" && err.cause instanceof FlowtuneError) return toTRPCError(err.cause);
+    return err;
+  }
+  if (err instanceof FlowtuneError) {
+    return new TRPCError({ code: ERROR_CODE_MAP[err.code] ?? "INTERNAL_SERVER_ERROR", message: err.message, cause: err });
+  }
+  if (err instanceof ZodError) return new TRPCError({ code: "BAD_REQUEST", message: "invalid input", cause: err });
+  return new TRPCError({
+    code: "INTERNAL_SERVER_ERROR",
+    message: err instanceof Error ? err.message : String(err),
+    cause: err instanceof Error ? err : undefined,
+  });
+}
+
+/** The located problems an error carries: engine issues, or zod input issues as `field`s. */
+function issuesOf(cause: unknown): GraphIssue[] | undefined {
+  if (cause instanceof GraphValidationError) return cause.issues;
+  if (cause instanceof FlowtuneError) {
+    const { nodeId, edgeId, field } = cause.location;
+    return nodeId || edgeId || field ? [{ ...cause.location, message: cause.message }] : undefined;
+  }
+  if (cause instanceof ZodError) {
+    return cause.issues.map((i) => ({ field: i.path.map(String).join(".") || undefined, message: i.message }));
+  }
+  return undefined;
+}
+
+const t = initTRPC.context<Context>().create({
+  isDev: process.env.NODE_ENV === "development",
+  sse: {
+    // Keeps idle SSE streams (a paused run, a slow node) alive through proxies; the client
+    // reconnects (with lastEventId) if it hears nothing for longer than reconnectAfterInactivityMs.
+    ping: { enabled: true, intervalMs: 5_000 },
+    client: { reconnectAfterInactivityMs: 15_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        flowtuneCode: cause instanceof FlowtuneError ? cause.code : null,
+        issues: issuesOf(cause) ?? null,
+      },
+    };
+  },
+});
+
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return v != null && typeof (v as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+}
+
+/** Re-yields `source`, mapping whatever it throws through toTRPCError. */
+async function* mapIterableErrors(source: AsyncIterable<unknown>): AsyncGenerator<unknown, void, unknown> {
+  try {
+    yield* source;
+  } catch (err) {
+    throw toTRPCError(err);
+  }
+}
+
+const engineErrors = t.middleware(async ({ next, type }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  if (type === "subscription" && isAsyncIterable(result.data)) {
+    return { ...result, data: mapIterableErrors(result.data) };
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(engineErrors);
+export const createCallerFactory = t.createCallerFactory;
