@@ -94,7 +94,7 @@ export class RunService {
 
   /** Cancels every live run (server shutdown) and waits for their history to be written. */
   async shutdown(): Promise<void> {
-    const handles = [...this.live.values()];
+    const handles = [...this.live.values()].filter((h) => ["running", "paused"].includes(h.status()));
     for (const h of handles) h.cancel("server shutting down");
     await Promise.all(handles.map((h) => h.result));
   }

@@ -166,7 +166,7 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
             <span className="mono muted" title={run.runId}>
               run {shortId(run.runId)}
             </span>
-            {streamStatus === "connecting" && !isFinished(run.status) ? <span className="muted">reconnecting…</span> : null}
+            {streamStatus === "connecting" && !isFinished(run.status) ? <span className="muted">connecting…</span> : null}
           </div>
           <dl className="stats">
             <div>

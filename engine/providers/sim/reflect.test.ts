@@ -63,3 +63,10 @@ describe("reflection mode", () => {
     expect(a.text.startsWith("```\n")).toBe(true);
   });
 });
+
+describe("reflection mode with responseFormat json", () => {
+  it("wraps the improved prompt as {\"prompt\": …}", async () => {
+    const r = await sim.complete({ model: "sim-small", responseFormat: "json", messages: [{ role: "user", content: reflectionPrompt("{{ inputs.question }}", [wrong]) }] });
+    expect(JSON.parse(r.text)).toEqual({ prompt: `${REFLECTION_EDITS.task.arithmetic}\n\n{{ inputs.question }}` });
+  });
+});

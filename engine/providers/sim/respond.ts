@@ -23,7 +23,10 @@ export interface SimReply {
 /** Produces the full reply for a request (pure and deterministic; truncation and timing are the provider's). */
 export function respond(request: CompletionRequest, model: SimModel, worldSeed: number): SimReply {
   const parsed = parseRequest(request);
-  if (isReflectionRequest(parsed.fullText)) return { text: reflectReply(parsed.fullText), mode: "reflection" };
+  if (isReflectionRequest(parsed.fullText)) {
+    const improved = reflectReply(parsed.fullText);
+    return { text: request.responseFormat === "json" ? JSON.stringify({ prompt: improved }) : improved, mode: "reflection" };
+  }
   if (isJudgeRequest(parsed.fullText)) return { text: judgeReply(request, parsed.fullText, model, worldSeed), mode: "judge" };
   const features = detectFeatures(parsed.instruction, request.responseFormat);
   const choice = chooseFamily(parsed.data, features);

@@ -5,7 +5,7 @@ import { splitSentences } from "./text.js";
 // A line that introduces the data ("Question: …", "Review: …").
 const DATA_LABEL =
   /^\s*(?:question|problem|q|review|reviews|ticket|message|customer message|text|input|email|query|data|document)\s*:\s*(.*)$/i;
-// A line that introduces the expected output; it ends a labelled data block.
+/** A line that introduces the expected output ("Answer:", "Sentiment:" …); it ends a labelled data block. */
 export const OUTPUT_LABEL =
   /^\s*(?:a|answer|final answer|output|sentiment|label|intent|category|json|result|fields|response|extracted)\s*:\s*(.*)$/i;
 

@@ -35,6 +35,7 @@ export interface Contributions {
   hint: boolean;
 }
 
+/** The logistic function: logit → probability. */
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Correctness logit: skill + family offset + prompt bonuses − item difficulty. */

@@ -23,7 +23,7 @@ const TEMPLATES: Record<SentimentLabel, Template[]> = {
     (_r, p) => `The ${p} works perfectly. I would recommend it to anyone.`,
     (r, p) => `The ${p} is not ${r.pick(NEG)} at all, and I would buy it again.`,
     (r, p, f) => `The ${f} is a bit ${r.pick(NEG)}, but the ${p} itself is ${r.pick(POS)} and I enjoy using it.`,
-    (r, p, f) => `Five stars. The ${f} is ${r.pick(POS)} and setup was quick.`,
+    (r, _p, f) => `Five stars. The ${f} is ${r.pick(POS)} and setup was quick.`,
   ],
   negative: [
     (r, p, f) => `This ${p} is ${r.pick(NEG_STRONG)}. The ${f} ${r.pick(FAILS)} after ${r.int(2, 9)} days.`,
