@@ -23,7 +23,6 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
     rules: {
       "no-restricted-syntax": [
         "error",
@@ -33,6 +32,8 @@ export default tseslint.config(
       "no-restricted-imports": ["error", { paths: [{ name: "vm", message: "no vm" }, { name: "node:vm", message: "no vm" }] }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
+      // TypeScript (and node for .mjs scripts) already catches undefined names.
+      "no-undef": "off",
     },
   },
   { files: ["engine/**/*.ts"], rules: { "no-restricted-imports": ["error", engineBoundary] } },

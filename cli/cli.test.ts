@@ -81,7 +81,9 @@ describe("flowtune CLI", () => {
     const doc = JSON.parse(run.stdout);
     expect(doc).toMatchObject({ status: "succeeded", nodes: { in: { status: "succeeded" }, answer: { status: "succeeded" }, grade: { status: "succeeded" }, out: { status: "succeeded" } } });
     expect(typeof doc.runId).toBe("string");
-    expect(doc.outputs.out.answer).toMatch(/17/);
+    // The sim may answer wrongly or chattily; the grade must agree with what it answered.
+    expect(doc.outputs.out.answer.length).toBeGreaterThan(0);
+    expect(doc.outputs.out.score).toBe(doc.outputs.out.answer.trim() === "17" ? "1" : "0");
 
     const runs = await flowtune(["runs"]);
     expect(runs.stdout).toContain(doc.runId);
