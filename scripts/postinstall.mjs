@@ -3,7 +3,8 @@
 //
 // Prisma's CLI tries to download a native schema engine from Prisma's servers before almost any
 // command, even `generate`, which does not use it. Pointing PRISMA_SCHEMA_ENGINE_BINARY at an
-// existing file stops the download; scripts/prisma-engine-shim.mjs is that file (see
+// existing file stops the download; scripts/prisma-engine-shim.mjs (an offline stand-in for the
+// engine, used for authoring migrations) is that file (see
 // docs/development.md). CHECKPOINT_DISABLE and PRISMA_HIDE_UPDATE_MESSAGE keep the CLI from
 // phoning home for telemetry and update checks.
 import { spawnSync } from "node:child_process";

@@ -7,9 +7,9 @@
 //
 // Dev tooling only (authoring migrations, the drift check): the app applies the committed
 // migrations itself (server/migrate.ts). It leans on Prisma's internal protocol, so it is pinned to
-// the installed prisma version and exercised by scripts/prisma-engine-shim.test.ts.
+// the installed prisma version and exercised by the drift-check tests in server/migrate.test.ts.
 // See docs/development.md.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import readline from "node:readline";
@@ -33,6 +33,33 @@ let datasource = {};
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--datamodels") datamodelFiles.push(args[++i]);
   else if (args[i] === "--datasource") datasource = JSON.parse(args[++i]);
+}
+
+// One-shot commands: `--datasource <json> cli <command>` (exit status and stderr are the answer).
+const cliAt = args.indexOf("cli");
+if (cliAt >= 0) {
+  const command = args[cliAt + 1];
+  const file = datasource.url ? sqlitePath(datasource.url) : ":memory:";
+  const fail = (code, message) => {
+    process.stderr.write(JSON.stringify({ level: "ERROR", target: "schema_engine::logger", fields: { error_code: code, message } }) + "\n");
+    process.exit(1);
+  };
+  // The CLI skips the first stderr line (the native engine's start-up log) when parsing errors.
+  log("INFO", `Starting the offline schema engine shim (${command})`);
+  if (file === ":memory:") process.exit(0);
+  if (command === "can-connect-to-database") {
+    if (!existsSync(file)) fail("P1003", `Database \`${path.basename(file)}\` does not exist at \`${file}\``);
+    process.exit(0);
+  } else if (command === "create-database") {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const Database = require("better-sqlite3");
+    new Database(file).close();
+    process.exit(0);
+  } else if (command === "drop-database") {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+    process.exit(0);
+  }
+  fail("P1000", `unsupported engine cli command: ${command}`);
 }
 
 function enginesHash() {
@@ -125,12 +152,35 @@ function explain(error) {
   return cause.cause?.originalMessage ?? cause.cause?.message ?? cause.message ?? JSON.stringify(cause.cause ?? cause);
 }
 
+// The wasm engine reports a missing `_prisma_migrations` table as an error (P1014) where the
+// native one treats it as "no migrations yet" (e.g. the first `migrate dev` on a fresh file), so
+// create it up front with the DDL Prisma uses (the same as server/migrate.ts).
+function ensureMigrationsTable(file) {
+  const Database = require("better-sqlite3");
+  const db = new Database(file);
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`);
+  } finally {
+    db.close();
+  }
+}
+
 let url;
 let factory;
 let engine;
 try {
   const bg = await loadEngine();
   ({ url, factory } = await makeAdapter());
+  if (url !== ":memory:") ensureMigrationsTable(url.slice("file:".length));
   const datamodels = datamodelFiles.map((file) => [file, readFileSync(path.resolve(process.cwd(), file), "utf8")]);
   engine = await bg.SchemaEngine.new(
     { datamodels: datamodels.length ? datamodels : undefined },
@@ -143,9 +193,34 @@ try {
   process.exit(1);
 }
 
+// This wasm build does not hand createMigration/evaluateDataLoss the external shadow database
+// ("SQLite shadow DB must be provided through an external factory"); `diff` from the migrations
+// (replayed into the shadow database) to the schema gives the same script.
+const needsShadowWorkaround = (error) => /shadow DB must be provided/i.test(explain(error));
+
+async function scriptFromMigrations(params) {
+  const { stdout } = await engine.diff({
+    from: { tag: "migrations", ...params.migrationsList },
+    to: { tag: "schemaDatamodel", ...params.schema },
+    script: true,
+    exitCode: null,
+    filters: params.filters,
+  });
+  return stdout ?? "";
+}
+
+/** `<UTC yyyyMMddHHmmss>_<name>`, as Prisma names migration folders. */
+function migrationName(name) {
+  const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  return name ? `${stamp}_${name}` : stamp;
+}
+
 // Methods the CLI calls that the wasm engine names differently or lacks.
 const special = {
   async getDatabaseVersion() {
+    return engine.version();
+  },
+  async version() {
     return engine.version();
   },
   async createDatabase() {
@@ -158,6 +233,39 @@ const special = {
   },
   async getDatabaseDescription() {
     throw Object.assign(new Error("getDatabaseDescription is not supported by the offline engine shim"), { code: "P1000" });
+  },
+  async createMigration(params) {
+    try {
+      return await engine.createMigration(params);
+    } catch (error) {
+      if (!needsShadowWorkaround(error)) throw error;
+      const script = await scriptFromMigrations(params);
+      if (!script.trim() && !params.draft) {
+        return { connectorType: "sqlite", generatedMigrationName: migrationName(params.migrationName), migrationScript: null, extension: "sql" };
+      }
+      return {
+        connectorType: "sqlite",
+        generatedMigrationName: migrationName(params.migrationName),
+        migrationScript: script.trim() ? script : "-- This is an empty migration.",
+        extension: "sql",
+      };
+    }
+  },
+  async evaluateDataLoss(params) {
+    try {
+      return await engine.evaluateDataLoss(params);
+    } catch (error) {
+      if (!needsShadowWorkaround(error)) throw error;
+      // Prisma's script starts with its data-loss warnings.
+      const script = await scriptFromMigrations(params);
+      const steps = script.split("\n").filter((line) => /^-- [A-Z][A-Za-z]*$/.test(line)).length;
+      const warningBlock = /\/\*\s*Warnings:([\s\S]*?)\*\//.exec(script)?.[1] ?? "";
+      const warnings = warningBlock
+        .split(/\n\s*- /)
+        .slice(1)
+        .map((message) => ({ message: message.replace(/\s+/g, " ").trim(), stepIndex: 0 }));
+      return { migrationSteps: steps || (script.trim() ? 1 : 0), warnings, unexecutableSteps: [] };
+    }
   },
   async debugPanic() {
     throw Object.assign(new Error("debug panic"), { panic: true });
@@ -186,13 +294,15 @@ async function handle(request) {
     let result;
     if (special[method]) result = await special[method](params);
     else if (typeof engine[method] === "function") result = await engine[method](params ?? {});
+    else throw new Error(`method ${method} is not supported by the offline engine shim`);
     if (method === "diff" && typeof result?.stdout === "string") {
       // The native engine prints the diff through a `print` request to the CLI (which honours
       // --output); its response carries no stdout.
-      if (result.stdout.length > 0) process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: `print-${id}`, method: "print", params: { content: result.stdout } }) + "\n");
+      if (result.stdout.length > 0) {
+        process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: `print-${id}`, method: "print", params: { content: result.stdout } }) + "\n");
+      }
       result = { ...result, stdout: null };
     }
-    else throw new Error(`method ${method} is not supported by the offline engine shim`);
     return { jsonrpc: "2.0", id, result: result === undefined ? null : result };
   } catch (error) {
     return errorResponse(id, error);

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -82,5 +84,38 @@ describe("applyMigrations", () => {
     const result = applyMigrations(file, { migrationsDir: migrations, onWarning: (m) => warnings.push(m) });
     expect(result.applied).toEqual([]);
     expect(warnings.join("\n")).toMatch(/modified after it was applied/);
+  });
+});
+
+describe("committed migrations vs prisma/schema.prisma (drift check)", () => {
+  const repo = path.resolve(DEFAULT_MIGRATIONS_DIR, "..", "..");
+  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
+  /** `prisma migrate diff --exit-code` through the offline engine shim: 0 = in sync, 2 = drift. */
+  const diff = (schema: string) =>
+    spawnSync(process.execPath, [prismaCli, "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", schema, "--exit-code"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: path.join(repo, "scripts", "prisma-engine-shim.mjs"),
+        CHECKPOINT_DISABLE: "1",
+        PRISMA_HIDE_UPDATE_MESSAGE: "1",
+        DATABASE_URL: `file:${path.join(dir, "drift.db")}`,
+      },
+    });
+
+  it("finds no difference", () => {
+    const result = diff("prisma/schema.prisma");
+    expect(result.stderr + result.stdout).toMatch(/No difference detected/);
+    expect(result.status).toBe(0);
+  });
+
+  it("reports a schema change that has no migration", () => {
+    const changed = path.join(dir, "changed.prisma");
+    const schema = readFileSync(path.join(repo, "prisma", "schema.prisma"), "utf8");
+    writeFileSync(changed, schema.replace(/(model ProviderCache \{\n)/, "$1  lastHitAt DateTime?\n"));
+    const result = diff(changed);
+    expect(result.stdout).toMatch(/Added column `lastHitAt`/);
+    expect(result.status).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import type { DatasetRow } from "../dataset/parse.js";
 import { createRun } from "../executor/run.js";
+import { prepareGraph } from "../graph/prepare.js";
 import type { RunHistorySink } from "../executor/history.js";
 import type { RunResult } from "../executor/types.js";
 import type { ProviderRegistry } from "../providers/types.js";
@@ -43,6 +44,8 @@ export interface BatchOptions {
 export async function runBatch(opts: BatchOptions): Promise<{ stats: BatchStats; results: Array<RunResult | { error: string; row: number }> }> {
   const started = performance.now();
   const results: Array<RunResult | { error: string; row: number }> = new Array(opts.rows.length);
+  // Validate and index once for every row.
+  const graph = prepareGraph(opts.graph);
   let next = 0;
   let done = 0;
   let failed = 0;
@@ -50,7 +53,7 @@ export async function runBatch(opts: BatchOptions): Promise<{ stats: BatchStats;
     while (next < opts.rows.length && !opts.signal?.aborted) {
       const i = next++;
       try {
-        const handle = await createRun({ graph: opts.graph, inputs: opts.rows[i], providers: opts.providers, history: opts.history, workflowId: opts.workflowId, signal: opts.signal });
+        const handle = await createRun({ graph, inputs: opts.rows[i], providers: opts.providers, history: opts.history, workflowId: opts.workflowId, signal: opts.signal });
         const r = await handle.result;
         results[i] = r;
         if (r.status !== "succeeded") failed++;

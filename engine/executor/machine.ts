@@ -1,4 +1,4 @@
-import { enqueueActions, fromPromise, setup, type DoneActorEvent } from "xstate";
+import { enqueueActions, fromCallback, setup, stopChild } from "xstate";
 import type { ErrorInfo } from "../schema/events.js";
 import { runNodeJob } from "./node-runner.js";
 import type { LaunchJob, NodeActorOutput, RunCore } from "./run-core.js";
@@ -8,15 +8,19 @@ export type RunMachineEvent =
   | { type: "RESUME" }
   | { type: "CANCEL"; reason: string }
   | { type: "TIMEOUT"; error: ErrorInfo }
-  | { type: "JOIN_TIMEOUT"; nodeId: string };
+  | { type: "JOIN_TIMEOUT"; nodeId: string }
+  | NodeDone;
 
-type NodeDone = DoneActorEvent<NodeActorOutput>;
+type NodeDone = { type: "NODE_DONE"; actorId: string } & NodeActorOutput;
 
-/** One node execution as an actor: runs the node job and reports back (failures are data, never rejections). */
-export const nodeActor = fromPromise<NodeActorOutput, LaunchJob>(async ({ input }) => ({
-  nodeId: input.node.id,
-  result: await runNodeJob(input),
-}));
+/**
+ * One node execution as an actor: runs the node job and reports back to the run (failures are
+ * data, never rejections). A callback actor rather than fromPromise: it costs no extra
+ * AbortController, and a stopped actor's late result is dropped by XState.
+ */
+export const nodeActor = fromCallback<NodeDone, LaunchJob>(({ input, sendBack }) => {
+  void runNodeJob(input).then((result) => sendBack({ type: "NODE_DONE", actorId: input.actorId, nodeId: input.node.id, result }));
+});
 
 function continues(core: RunCore, nodeId: string): boolean {
   const p = core.index.nodes.get(nodeId)!.onError;
@@ -32,7 +36,7 @@ export const runMachine = setup({
   types: {
     context: {} as { core: RunCore; error?: ErrorInfo; cancelReason?: string },
     input: {} as { core: RunCore },
-    events: {} as RunMachineEvent | NodeDone,
+    events: {} as RunMachineEvent,
   },
   actors: { node: nodeActor },
   guards: {
@@ -44,9 +48,12 @@ export const runMachine = setup({
       for (const job of context.core.takeLaunchable()) enqueue.spawnChild("node", { id: job.actorId, input: job });
     }),
     settle: ({ context, event }) => {
-      const out = (event as NodeDone).output;
-      context.core.complete(out, continues(context.core, out.nodeId));
+      const done = event as NodeDone;
+      context.core.complete(done, continues(context.core, done.nodeId));
     },
+    // XState copies the children map on every spawn: removing each node actor as it finishes
+    // keeps a step O(in-flight), not O(run).
+    reap: stopChild(({ event }) => (event as NodeDone).actorId),
     fireJoin: ({ context, event }) => {
       const { nodeId } = event as { nodeId: string };
       context.core.apply(context.core.scheduler.fireJoinEarly(nodeId));
@@ -68,7 +75,7 @@ export const runMachine = setup({
         { guard: "finished", target: "succeeded" },
       ],
       on: {
-        "xstate.done.actor.*": { actions: ["settle", "launch"] },
+        NODE_DONE: { actions: ["reap", "settle", "launch"] },
         JOIN_TIMEOUT: { actions: ["fireJoin", "launch"] },
         PAUSE: "paused",
       },
@@ -77,7 +84,7 @@ export const runMachine = setup({
       entry: ({ context }) => context.core.bus.emit({ type: "run.paused" }),
       always: [{ guard: "failedHard", target: "failed" }],
       on: {
-        "xstate.done.actor.*": { actions: "settle" },
+        NODE_DONE: { actions: ["reap", "settle"] },
         JOIN_TIMEOUT: { actions: "fireJoin" },
         RESUME: { target: "running", actions: ({ context }) => context.core.bus.emit({ type: "run.resumed" }) },
       },

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createActor } from "xstate";
 import { FlowtuneError } from "../errors.js";
-import { checksum } from "../graph/checksum.js";
 import { resolveInputs } from "../graph/inputs.js";
-import { descendantsOf, indexGraph, topologicalOrder } from "../graph/model.js";
-import { parseGraph } from "../graph/validate.js";
+import { descendantsOf, topologicalOrder } from "../graph/model.js";
+import { isPreparedGraph, prepareGraph } from "../graph/prepare.js";
 import type { ErrorInfo, RunEvent, RunStatus } from "../schema/events.js";
 import { EventBus } from "./event-bus.js";
 import { runMachine } from "./machine.js";
@@ -18,14 +17,14 @@ import type { NodeResult, RunHandle, RunOptions, RunResult } from "./types.js";
  */
 export async function createRun(opts: RunOptions): Promise<RunHandle> {
   const now = opts.now ?? Date.now;
-  let graph = parseGraph(opts.graph);
+  const prepared = isPreparedGraph(opts.graph) ? opts.graph : prepareGraph(opts.graph);
+  const graph = prepared.graph;
   let inputs: Record<string, unknown>;
   let reused: Map<string, { output: unknown; takenEdges?: string[] }> | undefined;
   if (opts.fromRun) {
     const parent = await opts.historyReader?.loadRun(opts.fromRun.runId);
     if (!parent) throw new FlowtuneError("NOT_FOUND", `run ${opts.fromRun.runId} not found`);
-    graph = opts.graph ? graph : parent.graph;
-    const idx = indexGraph(graph);
+    const idx = prepared.index;
     if (!idx.nodes.has(opts.fromRun.nodeId)) {
       throw new FlowtuneError("NOT_FOUND", `node "${opts.fromRun.nodeId}" does not exist in the graph`, { nodeId: opts.fromRun.nodeId });
     }
@@ -39,7 +38,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
     inputs = resolveInputs(graph, opts.inputs);
   }
 
-  const index = indexGraph(graph);
+  const index = prepared.index;
   const runId = opts.runId ?? randomUUID();
   const workflowId = opts.workflowId ?? graph.id;
   await opts.history?.begin({ runId, workflowId, graph, inputs, parentRunId: opts.fromRun?.runId });
@@ -57,7 +56,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
   bus.emit({
     type: "run.started",
     workflowId,
-    graphChecksum: checksum(graph),
+    graphChecksum: prepared.checksum,
     inputs,
     parentRunId: opts.fromRun?.runId,
     fromNodeId: opts.fromRun?.nodeId,

@@ -1,4 +1,5 @@
 import type { Graph, GraphInput } from "../schema/graph.js";
+import type { PreparedGraph } from "../graph/prepare.js";
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../schema/events.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { RunHistoryReader, RunHistorySink } from "./history.js";
@@ -6,7 +7,7 @@ import type { RunHistoryReader, RunHistorySink } from "./history.js";
 /** Everything a run needs from outside the engine; the server, CLI and tests supply these. */
 export interface RunOptions {
   /** Validated (and defaulted) before anything runs or is written. */
-  graph: Graph | GraphInput;
+  graph: Graph | GraphInput | PreparedGraph;
   inputs: Record<string, unknown>;
   providers: ProviderRegistry;
   /** Durable history; omitted for in-memory runs (tests, benchmarks). */

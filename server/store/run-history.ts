@@ -147,7 +147,12 @@ const RUN_PROGRESS_PARAMS = 6;
 const RUN_PROGRESS =
   `UPDATE "Run" SET "lastSeq"=?,"promptTokens"=?,"completionTokens"=?,"totalTokens"=?,"costUsd"=? WHERE "id"=?`;
 
+const INSERT_RUN = `INSERT INTO "Run" ("id","workflowId","status","inputs","graph","graphChecksum","parentRunId","startedAt","workflowVersion") VALUES (?,?,?,?,?,?,?,?,?)`;
+const FIND_VERSION = `SELECT "version" FROM "WorkflowVersion" WHERE "workflowId" = ? AND "checksum" = ? ORDER BY "version" DESC LIMIT 1`;
+
 interface PreparedStatements {
+  insertRun: Statement<unknown[]>;
+  findVersion: Statement<unknown[]>;
   event: Statement<unknown[]>;
   node: Statement<unknown[]>;
   run: Statement<unknown[]>;
@@ -158,6 +163,8 @@ function preparedFor(db: Database.Database): PreparedStatements {
   let statements = prepared.get(db);
   if (!statements) {
     statements = {
+      insertRun: db.prepare<unknown[]>(INSERT_RUN),
+      findVersion: db.prepare<unknown[]>(FIND_VERSION),
       event: db.prepare<unknown[]>(EVENT_INSERT_HEAD + placeholders(1, EVENT_COLUMNS)),
       node: db.prepare<unknown[]>(NODE_INSERT_HEAD + placeholders(1, NODE_COLUMNS) + NODE_UPSERT_TAIL),
       run: db.prepare<unknown[]>(RUN_UPDATE),
@@ -282,34 +289,42 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     return state;
   }
 
+  /**
+   * Runs `apply` (synchronous better-sqlite3 work) in one transaction on Prisma's connection and
+   * returns true, or returns false when there is no such connection (the caller then goes through
+   * Prisma). `relax`: commit with synchronous=NORMAL (see RunHistoryStoreOptions.progressSync).
+   */
+  async function direct(apply: (db: Database.Database) => void, relax: boolean): Promise<boolean> {
+    const db = useDirect ? sqliteConnectionOf(prisma) : undefined;
+    if (!db) return false;
+    if (!db.inTransaction) {
+      // Synchronous, so nothing else can use the connection until it commits.
+      const relaxNow = relax && relaxedSync;
+      const previous = relaxNow ? (db.pragma("synchronous", { simple: true }) as number) : 0;
+      if (relaxNow && previous > 1) db.pragma("synchronous = NORMAL");
+      try {
+        db.transaction(() => apply(db)).immediate();
+      } finally {
+        if (relaxNow && previous > 1) db.pragma(`synchronous = ${previous}`);
+      }
+      return true;
+    }
+    // A Prisma interactive transaction is open on the shared connection: queue behind it on
+    // Prisma's transaction lock, then write inside our own transaction.
+    await prisma.$transaction(async () => apply(db), { maxWait: 30_000, timeout: 30_000 });
+    return true;
+  }
+
   /** Runs the batch's statements in one transaction: see the file comment. */
   async function persist(eventRows: unknown[][], nodeRows: unknown[][], runParams: unknown[], terminal: boolean): Promise<void> {
-    const db = useDirect ? sqliteConnectionOf(prisma) : undefined;
-    if (db) {
+    const done = await direct((db) => {
       const statements = preparedFor(db);
-      const apply = () => {
-        for (const row of eventRows) statements.event.run(row);
-        for (const row of nodeRows) statements.node.run(row);
-        const { changes } = (runParams.length === RUN_PROGRESS_PARAMS ? statements.progress : statements.run).run(runParams);
-        if (changes !== 1) throw new Error(`run ${String(runParams[runParams.length - 1])} is not in the database`);
-      };
-      if (!db.inTransaction) {
-        // Synchronous, so nothing else can use the connection until it commits.
-        const relax = !terminal && relaxedSync;
-        const previous = relax ? (db.pragma("synchronous", { simple: true }) as number) : 0;
-        if (relax && previous > 1) db.pragma("synchronous = NORMAL");
-        try {
-          db.transaction(apply).immediate();
-        } finally {
-          if (relax && previous > 1) db.pragma(`synchronous = ${previous}`);
-        }
-        return;
-      }
-      // A Prisma interactive transaction is open on the shared connection: queue behind it on
-      // Prisma's transaction lock, then write inside our own transaction.
-      await prisma.$transaction(async () => apply(), { maxWait: 30_000, timeout: 30_000 });
-      return;
-    }
+      for (const row of eventRows) statements.event.run(row);
+      for (const row of nodeRows) statements.node.run(row);
+      const { changes } = (runParams.length === RUN_PROGRESS_PARAMS ? statements.progress : statements.run).run(runParams);
+      if (changes !== 1) throw new Error(`run ${String(runParams[runParams.length - 1])} is not in the database`);
+    }, !terminal);
+    if (done) return;
     const statements = [];
     for (let i = 0; i < eventRows.length; i += EVENT_CHUNK) {
       const chunk = eventRows.slice(i, i + EVENT_CHUNK);
@@ -554,26 +569,30 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
       live.set(runId, state);
       try {
         await enqueue(state, async () => {
-          // Best effort: which saved version of the workflow (if any) this graph is.
           const checksum = checksumOf(graph);
+          const row = [
+            runId,
+            workflowId,
+            "pending",
+            toJsonText(inputs) ?? "{}",
+            JSON.stringify(graph),
+            checksum,
+            parentRunId ?? null,
+            sqliteTimestamp(Date.now()),
+          ];
+          // Best effort: which saved version of the workflow (if any) this graph is.
+          const done = await direct((db) => {
+            const statements = preparedFor(db);
+            const version = statements.findVersion.get(workflowId, checksum) as { version: number | bigint } | undefined;
+            statements.insertRun.run([...row, version === undefined ? null : Number(version.version)]);
+          }, true);
+          if (done) return;
           const version = await prisma.workflowVersion.findFirst({
             where: { workflowId, checksum },
             orderBy: { version: "desc" },
             select: { version: true },
           });
-          await prisma.run.create({
-            data: {
-              id: runId,
-              workflowId,
-              workflowVersion: version?.version ?? null,
-              status: "pending",
-              inputs: toJsonText(inputs) ?? "{}",
-              graph: JSON.stringify(graph),
-              graphChecksum: checksum,
-              parentRunId: parentRunId ?? null,
-              startedAt: new Date(),
-            },
-          });
+          await prisma.$executeRawUnsafe(INSERT_RUN, ...row, version?.version ?? null);
         });
       } catch (error) {
         live.delete(runId);
