@@ -8,7 +8,7 @@
 // docs/development.md). CHECKPOINT_DISABLE and PRISMA_HIDE_UPDATE_MESSAGE keep the CLI from
 // phoning home for telemetry and update checks.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,9 +27,18 @@ try {
   process.exit(0);
 }
 
+// The CLI spawns the shim directly (migrate commands): make sure it is executable whatever the
+// checkout did with file modes.
+const shim = path.join(root, "scripts", "prisma-engine-shim.mjs");
+try {
+  chmodSync(shim, 0o755);
+} catch {
+  // read-only checkout: generate does not need it to be executable
+}
+
 const env = {
   ...process.env,
-  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || path.join(root, "scripts", "prisma-engine-shim.mjs"),
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || shim,
   CHECKPOINT_DISABLE: "1",
   PRISMA_HIDE_UPDATE_MESSAGE: "1",
   PRISMA_HIDE_PREVIEW_FLAG_WARNINGS: "1",
