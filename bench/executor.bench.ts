@@ -6,6 +6,7 @@ import path from "node:path";
 import { createProviderRegistry, prepareGraph, runGraph, sleep, type GraphInput, type Provider, type RunHistorySink } from "../engine/index.js";
 import { openDatabase } from "../server/db.js";
 import { createRunHistoryStore } from "../server/store/run-history.js";
+import { median } from "./timing.js";
 import { langgraphAvailable, langgraphChain, langgraphFanout } from "./langgraph.js";
 
 const waitProvider = (ms: number): Provider => ({
@@ -43,15 +44,10 @@ async function timeRuns(graph: GraphInput, reps: number, providerMs: number, his
   const providers = createProviderRegistry([waitProvider(providerMs)]);
   // Validated and indexed once, as LangGraph compiles once; each run then pays only execution.
   const prepared = prepareGraph(graph);
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
+  return median(reps, async () => {
     const r = await runGraph({ graph: prepared, inputs: {}, providers, history });
-    times.push(performance.now() - t);
     if (r.status !== "succeeded") throw new Error(`bench run failed: ${JSON.stringify(r.error)}`);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  });
 }
 
 async function main() {
@@ -101,17 +97,6 @@ async function main() {
   if (!lg) console.log("\n(LangGraph.js not installed: `npm i --no-save @langchain/langgraph @langchain/core` to compare side by side.)");
   await db.close();
   rmSync(dir, { recursive: true, force: true });
-}
-
-async function median(reps: number, f: () => Promise<unknown>): Promise<number> {
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const s = performance.now();
-    await f();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
 }
 
 function ratio(ms: number, floor: number): string {

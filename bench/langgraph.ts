@@ -1,5 +1,6 @@
 // The same graph shapes built with LangGraph.js, timed in the same process for side-by-side ratios.
 import type * as LangGraph from "@langchain/langgraph";
+import { median } from "./timing.js";
 
 type LG = typeof LangGraph;
 
@@ -16,17 +17,6 @@ export async function langgraphAvailable(): Promise<boolean> {
 }
 
 const wait = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
-
-async function median(reps: number, f: () => Promise<unknown>): Promise<number> {
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const s = performance.now();
-    await f();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
-}
 
 /** Median ms of an n-node LangGraph chain whose nodes wait `ms`; optionally with the in-memory checkpointer. */
 export async function langgraphChain(n: number, ms: number, reps: number, checkpointer: boolean): Promise<number> {

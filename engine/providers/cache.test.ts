@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../errors.js";
-import { cacheKey, canonicalJson, createMemoryCacheStore, withResponseCache } from "./cache.js";
+import { canonicalJson } from "../graph/checksum.js";
+import { cacheKey, createMemoryCacheStore, withResponseCache } from "./cache.js";
 import { createOpenAICompatibleProvider } from "./openai-compatible.js";
 import { sleep } from "./retry.js";
 import { chatCompletionBody, startTestServer, type TestServer } from "./test-server.js";

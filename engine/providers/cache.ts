@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { checksum } from "../graph/checksum.js";
 import { raceAbort, throwIfAborted } from "./retry.js";
 import type { CallOptions, CompletionRequest, CompletionResponse, Provider, ResponseCacheStore } from "./types.js";
 
@@ -13,27 +13,7 @@ const KEY_VERSION = 1;
 export function cacheKey(providerId: string, request: CompletionRequest): string {
   const { responseFormat, ...rest } = request;
   const normalized = { ...rest, responseFormat: responseFormat === "text" ? undefined : responseFormat };
-  return createHash("sha256")
-    .update(canonicalJson({ v: KEY_VERSION, provider: providerId, request: normalized }))
-    .digest("hex");
-}
-
-/** JSON with object keys sorted at every level and undefined members dropped, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "null";
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
+  return checksum({ v: KEY_VERSION, provider: providerId, request: normalized });
 }
 
 export interface ResponseCacheOptions {

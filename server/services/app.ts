@@ -25,6 +25,9 @@ export async function createAppServices(
   const history = createRunHistoryStore(db.prisma);
   const providers = opts.providers ?? createProviders({ latencyScale: opts.latencyScale });
   const runs = new RunService({ history, workflows, providers });
+  // A run the previous process left "running" can never finish: record that it was interrupted.
+  const interrupted = await history.markInterrupted();
+  if (interrupted.length) console.warn(`flowtune: marked ${interrupted.length} interrupted run(s) as failed`);
   if (opts.seedExamples) await seedExamples(workflows);
   return {
     db,

@@ -351,3 +351,27 @@ describe("run history linking and speed", () => {
     expect(await db.prisma.runEvent.count({ where: { runId } })).toBe(events.length);
   });
 });
+
+describe("interrupted runs", () => {
+  it("marks runs left running by a dead process as failed, and their running nodes cancelled", async () => {
+    const db = await openDatabase({ url: ":memory:" });
+    try {
+      const first = createRunHistoryStore(db.prisma);
+      const graph = { version: 1, id: "g", name: "g", nodes: [{ id: "in", kind: "input", config: { fields: [{ name: "q", type: "string", required: true }] } }], edges: [] } as never;
+      await first.begin({ runId: "r1", workflowId: "g", graph, inputs: { q: "x" } });
+      await first.write([
+        { type: "run.started", runId: "r1", seq: 0, ts: Date.now(), workflowId: "g", graphChecksum: "c", inputs: { q: "x" } },
+        { type: "node.started", runId: "r1", seq: 1, ts: Date.now(), nodeId: "in", attempt: 1, input: undefined },
+      ]);
+      // A new process (a new store) finds the run still "running".
+      const second = createRunHistoryStore(db.prisma);
+      expect(await second.markInterrupted()).toEqual(["r1"]);
+      const run = await second.getRun("r1");
+      expect(run).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
+      expect(run!.nodes.find((n) => n.nodeId === "in")!.status).toBe("cancelled");
+      expect(await second.markInterrupted()).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});

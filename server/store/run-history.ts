@@ -89,6 +89,11 @@ export interface RunHistoryStore extends RunHistorySink, RunHistoryReader {
   getEvents(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
   /** Deletes a run with its events and node executions; false when there was none. */
   deleteRun(runId: string): Promise<boolean>;
+  /**
+   * Marks runs left running by a process that died as failed (code INTERRUPTED), with their
+   * unfinished nodes cancelled, so no run stays "running" forever. Returns their ids.
+   */
+  markInterrupted(): Promise<string[]>;
 }
 
 /** Folded state of one node (one NodeExecution row). JSON columns are kept as text. */
@@ -694,6 +699,18 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
         ...(limit !== undefined ? { take: Math.max(0, Math.trunc(limit)) } : {}),
       });
       return rows.map((r) => JSON.parse(r.payload) as RunEvent);
+    },
+
+    async markInterrupted() {
+      const stuck = await prisma.run.findMany({ where: { status: { in: ["pending", "running", "paused"] } }, select: { id: true } });
+      const ids = stuck.map((r) => r.id).filter((id) => !live.has(id));
+      if (ids.length === 0) return [];
+      const error = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this run was in progress" });
+      await prisma.$transaction([
+        prisma.nodeExecution.updateMany({ where: { runId: { in: ids }, status: { in: ["pending", "queued", "running"] } }, data: { status: "cancelled", reason: "interrupted" } }),
+        prisma.run.updateMany({ where: { id: { in: ids } }, data: { status: "failed", error, finishedAt: new Date() } }),
+      ]);
+      return ids;
     },
 
     async deleteRun(runId) {
