@@ -8,6 +8,7 @@
  * FLOWTUNE_SEED_EXAMPLES=0 to skip seeding examples/*.flow.json.
  */
 import { startFlowtuneServer } from "./http.js";
+import { isLoopbackHost } from "./loopback.js";
 import { createAppServices } from "./services/app.js";
 
 function envNumber(name: string, fallback?: number): number | undefined {
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
   const host = process.env.FLOWTUNE_HOST || "127.0.0.1";
   const port = envNumber("FLOWTUNE_PORT", 5175)!;
   if (!Number.isInteger(port) || port > 65_535) throw new Error(`FLOWTUNE_PORT must be a port number (got ${port})`);
+  // Every mutation must be authenticated beyond loopback, and authentication is not built yet.
+  if (!isLoopbackHost(host)) {
+    throw new Error(`refusing to listen on ${host}: only loopback addresses (127.0.0.1, ::1) are allowed until authentication is configured`);
+  }
 
   const services = await createAppServices({
     databaseUrl: process.env.DATABASE_URL || undefined,
