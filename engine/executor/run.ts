@@ -60,6 +60,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
     inputs,
     parentRunId: opts.fromRun?.runId,
     fromNodeId: opts.fromRun?.nodeId,
+    parameterVersions: opts.parameterVersions,
   });
   if (reused) {
     // Reused nodes must never become ready: they are settled from the parent run instead.

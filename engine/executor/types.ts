@@ -16,6 +16,8 @@ export interface RunOptions {
   historyReader?: RunHistoryReader;
   /** Re-run: reuse the outputs of `fromRun.runId` upstream of `fromRun.nodeId`, execute the rest. */
   fromRun?: { runId: string; nodeId: string };
+  /** Recorded in run.started: which parameter version each AI node's config came from. */
+  parameterVersions?: Record<string, number>;
   /** Defaults to the graph id (the CLI and server pass the stored workflow id). */
   workflowId?: string;
   runId?: string;

@@ -32,6 +32,8 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     /** Set when this run re-runs another from a node. */
     parentRunId: z.string().optional(),
     fromNodeId: z.string().optional(),
+    /** AI node id → the parameter version (v1, v2, …) the run used, when versions are managed. */
+    parameterVersions: z.record(z.string(), z.number().int().positive()).optional(),
   }),
   z.object({ ...base, type: z.literal("run.paused") }),
   z.object({ ...base, type: z.literal("run.resumed") }),
