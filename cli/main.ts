@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { createAppServices, type AppServices } from "../server/services/app.js";
 import { batchCommand } from "./commands/batch.js";
+import { candidatesCommand, optimizeCommand, type OptimizeFlags } from "./commands/optimize.js";
 import { runCommand } from "./commands/run.js";
 import { rerunCommand, runsCommand, showCommand } from "./commands/runs.js";
 import { validateCommand } from "./commands/validate.js";
@@ -34,6 +35,19 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
   program.command("rerun").argument("<run>", "run id").requiredOption("--from <node>", "node to re-run from").option("--json", "print one JSON document")
     .description("re-run a run from a node, reusing upstream outputs")
     .action(wrap((id: string, o: { from: string; json?: boolean }) => rerunCommand(id, o, services)));
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  program.command("optimize").argument("<workflow>", "graph file or stored workflow id")
+    .requiredOption("--node <id>", "AI node to tune (repeatable)", collect)
+    .option("-d, --dataset <name|file>", "imported dataset name or a JSONL/CSV file")
+    .option("-s, --strategy <s>", "random | grid | tpe | nsga2 | reflective | bootstrap_fewshot", "tpe")
+    .option("-o, --objective <metric:dir>", "evaluation node id or tokens/latency/cost, with :max or :min (repeatable)", collect)
+    .option("--max-candidates <n>", "candidates to evaluate, baseline included", "24").option("--budget-tokens <n>", "hard cap on tokens spent")
+    .option("--budget-cost <usd>", "hard cap on cost").option("-c, --concurrency <n>", "examples evaluated at once", "4").option("--seed <k>", "random seed", "0")
+    .option("--resume <run>", "resume an interrupted optimization").option("--json", "print runId, baseline, best and pareto as JSON")
+    .description("tune an AI node's parameters against evaluation scores over a dataset")
+    .action(wrap((w: string, o: OptimizeFlags) => optimizeCommand(w, { ...o, objective: o.objective ?? [] }, services)));
+  program.command("candidates").argument("<run>", "optimization run id").option("--json", "JSON output").description("every candidate of an optimization")
+    .action(wrap((id: string, o: { json?: boolean }) => candidatesCommand(id, o, services)));
   return program;
 }
 

@@ -6,6 +6,7 @@ import type { RunResult } from "../executor/types.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { Graph } from "../schema/graph.js";
 import { errorMessage } from "../errors.js";
+import { percentile } from "../evaluation/aggregate.js";
 
 /** Aggregate statistics of a batch. */
 export interface BatchStats {
@@ -100,8 +101,5 @@ export function summarize(graph: Graph, results: Array<RunResult | { error: stri
   };
 }
 
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
+// Lives with the dataset aggregates (engine/evaluation/aggregate.ts); re-exported for existing callers.
+export { percentile };

@@ -69,19 +69,54 @@ export const AiParamsSchema = z.object({
 
 export const AiNodeSchema = z.object({ ...nodeBase, kind: z.literal("ai"), config: AiParamsSchema });
 
-export const EVALUATION_METRICS = ["exact_match", "contains", "regex", "json_valid"] as const;
+export const EVALUATION_METRICS = [
+  "exact_match",
+  "contains",
+  "regex",
+  "json_valid",
+  "json_schema",
+  "numeric",
+  "token_f1",
+  "edit_similarity",
+  "llm_judge",
+  "latency",
+  "tokens",
+  "cost",
+] as const;
 
 export const EvaluationNodeSchema = z.object({
   ...nodeBase,
   kind: z.literal("evaluation"),
   config: z.object({
     metric: z.enum(EVALUATION_METRICS),
-    /** Template rendering the value under test, e.g. `{{ nodes.answer.text }}`. */
-    actual: z.string().min(1),
-    /** Template rendering the reference value (exact_match, contains). */
+    /** Template rendering the value under test, e.g. `{{ nodes.answer.text }}` (unused by latency, tokens, cost). */
+    actual: z.string().default(""),
+    /** Template rendering the reference value (exact_match, contains, numeric, token_f1, edit_similarity; optional for llm_judge). */
     expected: z.string().optional(),
     /** Regular expression for the `regex` metric. */
     pattern: z.string().optional(),
+    /** JSON Schema (a documented subset) the answer must satisfy, for `json_schema`. */
+    schema: z.record(z.string(), z.unknown()).optional(),
+    /** Allowed error for `numeric`: |actual − expected| ≤ max(absolute, relative × |expected|); default exact. */
+    tolerance: z.object({ absolute: z.number().min(0).optional(), relative: z.number().min(0).optional() }).optional(),
+    /** Template: what the `llm_judge` grades against (criteria, points to cover). */
+    rubric: z.string().max(20_000).optional(),
+    /** Template: the question shown to the `llm_judge` (lets it solve the task itself when there is no reference). */
+    question: z.string().optional(),
+    /** Judge model for `llm_judge` (default sim / sim-medium). */
+    judge: z.object({ provider: z.string().min(1).default("sim"), model: z.string().min(1).default("sim-medium") }).optional(),
+    /** Upstream AI node measured by `latency`, `tokens` and `cost`. */
+    target: id.optional(),
+    /** Limit for `latency` (maxLatencyMs), `tokens` (maxTokens) or `cost` (maxCostUsd). */
+    budget: z
+      .object({
+        maxLatencyMs: z.number().positive().optional(),
+        maxTokens: z.number().int().positive().optional(),
+        maxCostUsd: z.number().positive().optional(),
+      })
+      .optional(),
+    /** USD per 1k tokens for `cost`, overriding the built-in price table (e.g. a local model: 0). */
+    price: z.object({ inputPer1k: z.number().min(0), outputPer1k: z.number().min(0) }).optional(),
     caseSensitive: z.boolean().default(false),
     trim: z.boolean().default(true),
     /** Score at or above which `passed` is true. */

@@ -4,7 +4,8 @@ import { normalize } from "./normalize.js";
 /** 1 when the expected text occurs in the actual text. */
 export const contains: Metric = {
   id: "contains",
-  requires: ["expected"],
+  description: "1 when the expected text occurs inside the answer, else 0.",
+  requires: ["actual", "expected"],
   score({ actual, expected = "", caseSensitive }) {
     const ok = normalize(actual, caseSensitive).includes(normalize(expected, caseSensitive));
     return ok

@@ -3,7 +3,8 @@ import type { Metric } from "../types.js";
 /** 1 when the actual text parses as JSON. */
 export const jsonValid: Metric = {
   id: "json_valid",
-  requires: [],
+  description: "1 when the answer parses as JSON, else 0.",
+  requires: ["actual"],
   score({ actual }) {
     try {
       JSON.parse(actual.trim());

@@ -3,7 +3,8 @@ import type { Metric } from "../types.js";
 /** 1 when the actual text matches the configured regular expression. */
 export const regex: Metric = {
   id: "regex",
-  requires: ["pattern"],
+  description: "1 when the answer matches the regular expression `pattern`, else 0.",
+  requires: ["actual", "pattern"],
   score({ actual, pattern = "", caseSensitive }) {
     const re = new RegExp(pattern, caseSensitive ? "" : "i");
     return re.test(actual)

@@ -1,0 +1,27 @@
+import { checkJsonSchema, validateJsonSchema } from "../json-schema-subset.js";
+import type { Metric } from "../types.js";
+
+const SHOWN = 5;
+
+/** 1 when the actual text is JSON that satisfies the configured JSON Schema (subset); feedback lists the violations. */
+export const jsonSchema: Metric = {
+  id: "json_schema",
+  description: "1 when the answer is JSON satisfying `schema` (a JSON Schema subset), else 0; feedback lists each violation.",
+  requires: ["actual", "schema"],
+  score({ actual, schema = {} }) {
+    const broken = checkJsonSchema(schema);
+    // A broken schema is a configuration error, not a bad answer.
+    if (broken.length) throw new Error(`invalid schema: ${broken.map((p) => `${p.path || "(root)"}: ${p.message}`).join("; ")}`);
+    let value: unknown;
+    try {
+      value = JSON.parse(actual.trim());
+    } catch (err) {
+      return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };
+    }
+    const problems = validateJsonSchema(value, schema);
+    if (!problems.length) return { score: 1, feedback: "valid JSON matching the schema" };
+    const listed = problems.slice(0, SHOWN).map((p) => `${p.path}: ${p.message}`);
+    const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : "";
+    return { score: 0, feedback: `the JSON does not match the schema: ${listed.join("; ")}${more}`, value: problems.length };
+  },
+};

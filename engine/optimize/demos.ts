@@ -1,0 +1,28 @@
+import type { FewShotExample } from "./types-extra.js";
+import type { Graph } from "../schema/graph.js";
+import { renderTemplate } from "../template/template.js";
+import type { IndexedRow } from "./evaluate.js";
+
+/**
+ * Labelled demos for a target AI node from dataset rows: the node's prompt rendered for the row,
+ * paired with the expected answer of the evaluation node that grades this node's output. Rows
+ * whose prompt needs upstream outputs are skipped (they cannot be rendered from inputs alone).
+ */
+export function labelledDemos(graph: Graph, target: string, rows: readonly IndexedRow[]): FewShotExample[] {
+  const node = graph.nodes.find((n) => n.id === target);
+  if (!node || node.kind !== "ai") return [];
+  const grader = graph.nodes.find((n) => n.kind === "evaluation" && n.config.expected && n.config.actual.includes(`nodes.${target}.`));
+  if (!grader || grader.kind !== "evaluation") return [];
+  const demos: FewShotExample[] = [];
+  for (const { row } of rows) {
+    try {
+      const scope = { inputs: row, nodes: {} };
+      const input = renderTemplate(node.config.prompt, scope).trim();
+      const output = renderTemplate(grader.config.expected!, scope).trim();
+      if (input && output) demos.push({ input, output });
+    } catch {
+      // A prompt that reads upstream outputs cannot be rendered from the row alone.
+    }
+  }
+  return demos;
+}

@@ -1,0 +1,127 @@
+import type { CandidateParams, CandidateRecord, ExampleResult } from "../candidate.js";
+import type { OptimizationContext } from "../context.js";
+import { crossoverInstructions } from "../instructions.js";
+import { createRng, type Rng } from "../rng.js";
+import { renderTemplate } from "../../template/template.js";
+
+/**
+ * Reflective prompt evolution (GEPA-style): pick a parent from the candidates that are best on
+ * some validation example, run it on a small train minibatch, ask a reflection model to rewrite
+ * the target's instructions from the failures and their feedback, keep the child only if it
+ * improves that minibatch, then score it on validation. Every few rounds, merge two lineages by
+ * crossing their instruction sets.
+ */
+export async function runReflective(ctx: OptimizationContext): Promise<void> {
+  const rng = createRng(ctx.config.seed);
+  const pool: CandidateRecord[] = [ctx.records[0]];
+  const target = ctx.config.targets[rng.int(ctx.config.targets.length)];
+  let generation = 1;
+  let idle = 0;
+  while (!ctx.stopReason() && idle < 8) {
+    if (generation % 4 === 0 && pool.length >= 2) {
+      const [a, b] = [pool[pool.length - 1], pool[rng.int(pool.length - 1)]];
+      const merged = withSystemPrompt(a.params, target, crossoverInstructions(a.params[target].systemPrompt, b.params[target].systemPrompt));
+      const rec = await ctx.evaluate(merged, { generation, parentIds: [a.index, b.index], origin: "reflective:merge" });
+      if (rec.status === "evaluated") pool.push(rec);
+      generation++;
+      continue;
+    }
+    const parent = selectParent(pool, rng);
+    const batch = sample(ctx.splits.train.length ? ctx.splits.train : ctx.splits.validation, ctx.config.reflection.minibatch, rng);
+    const before = await ctx.run(parent.params, batch);
+    const failing = before.filter((r) => !Object.values(r.passed).every(Boolean));
+    if (failing.length === 0) {
+      idle++;
+      continue;
+    }
+    const rewritten = await reflect(ctx, parent.params, target, failing, batch);
+    if (!rewritten || rewritten === parent.params[target].systemPrompt) {
+      idle++;
+      continue;
+    }
+    idle = 0;
+    const child = withSystemPrompt(parent.params, target, rewritten);
+    const after = await ctx.run(child, batch);
+    const meta = { generation, parentIds: [parent.index], origin: "reflective" };
+    if (total(after) <= total(before)) {
+      await ctx.reject(child, meta, `did not improve its minibatch (${total(after).toFixed(2)} ≤ ${total(before).toFixed(2)})`, after);
+    } else {
+      const rec = await ctx.evaluate(child, meta);
+      if (rec.status === "evaluated") pool.push(rec);
+    }
+    generation++;
+  }
+}
+
+// Pareto-based selection: candidates best on more validation examples are picked more often.
+function selectParent(pool: CandidateRecord[], rng: Rng): CandidateRecord {
+  const wins = pool.map(() => 0);
+  const rows = pool[0].perExample.map((r) => r.row);
+  for (const row of rows) {
+    const scores = pool.map((c) => total(c.perExample.filter((r) => r.row === row)));
+    const best = Math.max(...scores);
+    scores.forEach((s, i) => (wins[i] += s === best ? 1 : 0));
+  }
+  let u = rng.next() * wins.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < pool.length; i++) if ((u -= wins[i]) < 0) return pool[i];
+  return pool[pool.length - 1];
+}
+
+async function reflect(ctx: OptimizationContext, params: CandidateParams, target: string, failing: ExampleResult[], batch: { index: number; row: Record<string, unknown> }[]): Promise<string | undefined> {
+  const provider = ctx.providers.get(ctx.config.reflection.provider);
+  if (!provider) return undefined;
+  const examples = failing.map((r, i) => {
+    const row = batch.find((b) => b.index === r.row)?.row ?? {};
+    const expected = Object.entries(row).find(([k]) => /expected|answer|label|target/i.test(k))?.[1];
+    return [
+      `Example ${i + 1}:`,
+      `Input: ${shownInput(params, target, row)}`,
+      `Output: ${r.outputs[target] ?? ""}`,
+      ...(expected !== undefined ? [`Expected: ${typeof expected === "string" ? expected : JSON.stringify(expected)}`] : []),
+      `Feedback: ${Object.values(r.feedback).join(" ")}`,
+    ].join("\n");
+  });
+  const message = [
+    "Improve the instructions so that they fix the failing examples. Use the feedback. Reply with the improved instructions only.",
+    "",
+    "Current instructions:",
+    "```",
+    params[target].systemPrompt || "(none)",
+    "```",
+    "",
+    "Failing examples:",
+    ...examples,
+  ].join("\n");
+  try {
+    const res = await provider.complete({ model: ctx.config.reflection.model, messages: [{ role: "user", content: message }], temperature: 0, maxTokens: 1024 }, { signal: ctx.signal });
+    const text = res.text.replace(/^```\w*\n?|```$/g, "").trim();
+    return text && text !== "(none)" ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// What the model saw: the target's prompt rendered for the row (raw inputs when it needs upstream outputs).
+function shownInput(params: CandidateParams, target: string, row: Record<string, unknown>): string {
+  try {
+    return renderTemplate(params[target].prompt, { inputs: row, nodes: {} }).trim();
+  } catch {
+    return JSON.stringify(stripExpected(row));
+  }
+}
+
+function stripExpected(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !/expected|answer|label|target/i.test(k)));
+}
+
+function withSystemPrompt(params: CandidateParams, target: string, systemPrompt: string): CandidateParams {
+  return { ...params, [target]: { ...params[target], systemPrompt } };
+}
+
+function total(results: ExampleResult[]): number {
+  return results.reduce((s, r) => s + Object.values(r.scores).reduce((a, b) => a + b, 0), 0);
+}
+
+function sample<T>(items: readonly T[], n: number, rng: Rng): T[] {
+  return rng.shuffle([...items]).slice(0, Math.min(n, items.length));
+}

@@ -1,0 +1,138 @@
+// NSGA-II (Deb et al. 2002) behind ask/tell: generation g's offspring come from a stream derived
+// from (seed, g); once `populationSize` observations of a generation are told, elitist (μ+λ)
+// survival by non-dominated sort + crowding picks the parents of the next one.
+import { crowdedOrder, crowdingDistance, isFeasible, nonDominatedSortMin, toMinimization } from "./pareto.js";
+import { createRng, deriveSeed, type Rng } from "./rng.js";
+import { decodePoint, encodePoint, samplePoint, validateSpace } from "./space.js";
+import type { Observation, Point, SearchStrategy, StrategyOptions } from "./types.js";
+import { polynomialMutation, sbxCrossover, type GeneKind } from "./variation.js";
+
+/** Options of the NSGA-II strategy. */
+export interface Nsga2Options extends StrategyOptions {
+  /** Population size μ (and offspring per generation λ); default 100. */
+  populationSize?: number;
+  /** Probability that a parent pair is crossed; default 0.9. */
+  crossoverProbability?: number;
+  /** SBX distribution index; default 20. */
+  crossoverEta?: number;
+  /** Polynomial-mutation distribution index; default 20. */
+  mutationEta?: number;
+  /** Per-gene mutation probability; default 1/(number of dimensions). */
+  mutationProbability?: number;
+}
+
+/** NSGA-II as a search strategy, exposing its current parent population for reporting. */
+export interface Nsga2Strategy extends SearchStrategy {
+  /** Generation being collected (0 = the random initial population). */
+  readonly generation: number;
+  /** The current parents (the survivors of the last completed generation). */
+  population(): Observation[];
+}
+
+interface Member {
+  obs: Observation;
+  genes: number[];
+  min: number[];
+  feasible: boolean;
+  rank: number;
+  crowding: number;
+}
+
+/**
+ * Creates an NSGA-II strategy. `ask(n)` always returns n points: once a generation's λ offspring are
+ * handed out, further asks breed extras from the same parents (they cover failed evaluations, or
+ * count toward the next generation). Tells are counted toward the current generation in arrival order,
+ * so replaying stored tells rebuilds the same state.
+ */
+export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
+  validateSpace(opts.space);
+  const { space, objectives, seed } = opts;
+  const size = opts.populationSize ?? 100;
+  if (!Number.isInteger(size) || size < 2) throw new Error(`populationSize must be an integer >= 2, got ${size}`);
+  const pc = opts.crossoverProbability ?? 0.9;
+  const etaC = opts.crossoverEta ?? 20;
+  const etaM = opts.mutationEta ?? 20;
+  const pm = opts.mutationProbability ?? 1 / space.length;
+  const genes: GeneKind[] = space.map((d) => (d.kind === "categorical" ? { kind: "categorical", k: d.choices.length } : { kind: "numeric" }));
+
+  let generation = 0;
+  let parents: Member[] = [];
+  let collected: Member[] = [];
+  let rng: Rng = createRng(deriveSeed(seed, 0));
+  let offspring: Point[] = [];
+  let handed = 0;
+
+  const breed = (): void => {
+    if (generation === 0) {
+      offspring.push(samplePoint(space, rng));
+      return;
+    }
+    const a = tournament(parents, rng).genes;
+    const b = tournament(parents, rng).genes;
+    const [c1, c2] = rng.next() < pc ? sbxCrossover(a, b, genes, etaC, rng) : [[...a], [...b]];
+    offspring.push(decodePoint(space, polynomialMutation(c1, genes, etaM, pm, rng)));
+    offspring.push(decodePoint(space, polynomialMutation(c2, genes, etaM, pm, rng)));
+  };
+
+  const advance = (): void => {
+    parents = survive([...parents, ...collected], size);
+    collected = [];
+    generation++;
+    rng = createRng(deriveSeed(seed, generation));
+    offspring = [];
+    handed = 0;
+  };
+
+  return {
+    id: "nsga2",
+    get generation() {
+      return generation;
+    },
+    population: () => parents.map((m) => m.obs),
+    ask(n: number): Point[] {
+      // After a replay, the offspring already evaluated in this generation are skipped.
+      handed = Math.max(handed, collected.length);
+      while (offspring.length < handed + n) breed();
+      const out = offspring.slice(handed, handed + n);
+      handed += out.length;
+      return out;
+    },
+    tell(observations: readonly Observation[]): void {
+      for (const obs of observations) {
+        const min = toMinimization(obs.values, objectives);
+        collected.push({ obs, genes: encodePoint(space, obs.point), min, feasible: isFeasible(obs), rank: 0, crowding: 0 });
+        if (collected.length >= size) advance();
+      }
+    },
+  };
+}
+
+/** Elitist survival: the best `size` members by front, then crowding distance within the last front. */
+function survive(pool: Member[], size: number): Member[] {
+  const order = crowdedOrder(
+    pool.map((m) => m.min),
+    pool.map((m) => m.feasible),
+  );
+  const chosen = order.slice(0, size).map((i) => pool[i]);
+  // Ranks and crowding of the survivors drive the next tournaments.
+  const fronts = nonDominatedSortMin(
+    chosen.map((m) => m.min),
+    chosen.map((m) => m.feasible),
+  );
+  fronts.forEach((front, rank) => {
+    const cd = crowdingDistance(front.map((i) => chosen[i].min.map((v) => (Number.isFinite(v) ? v : Number.MAX_VALUE))));
+    front.forEach((i, k) => {
+      chosen[i].rank = rank;
+      chosen[i].crowding = cd[k];
+    });
+  });
+  return chosen;
+}
+
+/** Binary tournament: lower rank wins, then larger crowding distance, then the first drawn. */
+function tournament(pop: readonly Member[], rng: Rng): Member {
+  const a = pop[rng.int(pop.length)];
+  const b = pop[rng.int(pop.length)];
+  if (a.rank !== b.rank) return a.rank < b.rank ? a : b;
+  return b.crowding > a.crowding ? b : a;
+}
