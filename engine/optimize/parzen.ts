@@ -4,14 +4,16 @@ import type { Rng } from "./rng.js";
 import { intIntervals, unitStep } from "./space.js";
 import type { SearchSpace } from "./types.js";
 
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
 /** How kernels are combined and sized. */
 export interface ParzenOptions {
   /** Weight of the prior component (a wide Gaussian at the centre / uniform over choices). */
   priorWeight: number;
   /**
-   * true: one shared component per sample across dimensions (multivariate TPE, Falkner et al. 2018), with
-   * Scott-like bandwidths 0.2·n^(−1/(d+4)); false: independent mixtures per dimension with Optuna's
-   * neighbour-gap bandwidths. Both clip bandwidths to [1/min(100, n+1), 1].
+   * true: one shared component per sample across dimensions (multivariate TPE, Falkner et al. 2018);
+   * false: independent mixtures per dimension (Optuna's default). Either way each kernel's bandwidth is
+   * Optuna's neighbour gap, clipped to [1/min(100, n+1), 1] of the domain.
    */
   multivariate: boolean;
 }
@@ -27,6 +29,8 @@ interface NumericDim {
   sigma: Float64Array;
   /** log of each kernel's mass inside [lo, hi]. */
   logZ: Float64Array;
+  /** −log σ − log √(2π) − log Z: the constant part of each truncated kernel's log density. */
+  logNorm: Float64Array;
 }
 
 interface CategoricalDim {
@@ -49,25 +53,36 @@ export interface ParzenEstimator {
  */
 export function fitParzen(space: SearchSpace, rows: readonly (readonly number[])[], weights: readonly number[], opts: ParzenOptions): ParzenEstimator {
   const n = rows.length;
-  const total = weights.reduce((s, w) => s + w, 0) + opts.priorWeight;
-  const logWeights = Float64Array.from([...weights, opts.priorWeight], (w) => Math.log(w / total));
+  let total = opts.priorWeight;
+  for (const w of weights) total += w;
+  const logWeights = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) logWeights[i] = Math.log(weights[i] / total);
+  logWeights[n] = Math.log(opts.priorWeight / total);
   const minSigma = 1 / Math.min(100, n + 1);
   const dims = space.map((d, j): NumericDim | CategoricalDim => {
     if (d.kind === "categorical") {
       const k = d.choices.length;
-      return { kind: "categorical", k, choice: Int32Array.from([...rows.map((r) => Math.min(k - 1, Math.floor(r[j] * k))), -1]) };
+      const choice = new Int32Array(n + 1).fill(-1);
+      for (let i = 0; i < n; i++) choice[i] = Math.min(k - 1, Math.floor(rows[i][j] * k));
+      return { kind: "categorical", k, choice };
     }
     const step = d.kind === "int" && intIntervals(d) > 0 ? unitStep(d) : 0;
     const lo = -step / 2;
     const hi = 1 + step / 2;
-    const mu = Float64Array.from([...rows.map((r) => r[j]), 0.5]);
+    const mu = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) mu[i] = rows[i][j];
+    mu[n] = 0.5;
     const sigma = new Float64Array(n + 1);
-    if (opts.multivariate) sigma.fill(0.2 * Math.max(n, 1) ** (-1 / (space.length + 4)) * (hi - lo));
-    else neighbourGaps(mu.subarray(0, n), lo, hi, sigma);
+    neighbourGaps(mu.subarray(0, n), lo, hi, sigma);
     for (let i = 0; i < n; i++) sigma[i] = Math.min(hi - lo, Math.max(minSigma * (hi - lo), sigma[i]));
     sigma[n] = hi - lo;
-    const logZ = Float64Array.from(mu, (m, i) => Math.log(Math.max(1e-300, normalCdf((hi - m) / sigma[i]) - normalCdf((lo - m) / sigma[i]))));
-    return { kind: "numeric", lo, hi, step, mu, sigma, logZ };
+    const logZ = new Float64Array(n + 1);
+    const logNorm = new Float64Array(n + 1);
+    for (let i = 0; i <= n; i++) {
+      logZ[i] = Math.log(Math.max(1e-300, normalCdf((hi - mu[i]) / sigma[i]) - normalCdf((lo - mu[i]) / sigma[i])));
+      logNorm[i] = -Math.log(sigma[i]) - LOG_SQRT_2PI - logZ[i];
+    }
+    return { kind: "numeric", lo, hi, step, mu, sigma, logZ, logNorm };
   });
   return { logWeights, dims, multivariate: opts.multivariate, priorWeight: opts.priorWeight };
 }
@@ -92,11 +107,11 @@ export function sampleParzen(est: ParzenEstimator, rng: Rng): number[] {
 export function parzenLogDensity(est: ParzenEstimator, x: readonly number[]): number {
   const m = est.logWeights.length;
   if (est.multivariate) {
-    const terms = new Float64Array(m);
-    for (let c = 0; c < m; c++) {
-      let s = est.logWeights[c];
-      for (let j = 0; j < est.dims.length; j++) s += kernelLog(est, est.dims[j], c, x[j]);
-      terms[c] = s;
+    // Dimension-major so each inner loop walks one dimension's typed arrays.
+    const terms = Float64Array.from(est.logWeights);
+    for (let j = 0; j < est.dims.length; j++) {
+      const d = est.dims[j];
+      for (let c = 0; c < m; c++) terms[c] += kernelLog(est, d, c, x[j]);
     }
     return logSumExp(terms);
   }
@@ -126,8 +141,6 @@ function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
 function kernelLog(est: ParzenEstimator, d: NumericDim | CategoricalDim, c: number, x: number): number {
   if (d.kind === "categorical") {
     const idx = Math.min(d.k - 1, Math.floor(x * d.k));
@@ -143,15 +156,19 @@ function kernelLog(est: ParzenEstimator, d: NumericDim | CategoricalDim, c: numb
     return Math.log(Math.max(mass, 1e-300)) - d.logZ[c];
   }
   const z = (x - mu) / s;
-  return -0.5 * z * z - Math.log(s) - LOG_SQRT_2PI - d.logZ[c];
+  return -0.5 * z * z + d.logNorm[c];
 }
 
 /** Optuna's univariate bandwidths: the larger gap to a sorted neighbour (domain ends as outer neighbours). */
 function neighbourGaps(mu: Float64Array, lo: number, hi: number, out: Float64Array): void {
   const n = mu.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => mu[a] - mu[b]);
-  const s = [lo, ...order.map((i) => mu[i]), hi];
-  order.forEach((idx, r) => (out[idx] = Math.max(s[r + 1] - s[r], s[r + 2] - s[r + 1])));
+  // s = [lo, sorted mus…, hi]
+  const s = new Float64Array(n + 2);
+  s[0] = lo;
+  s[n + 1] = hi;
+  for (let r = 0; r < n; r++) s[r + 1] = mu[order[r]];
+  for (let r = 0; r < n; r++) out[order[r]] = Math.max(s[r + 1] - s[r], s[r + 2] - s[r + 1]);
   // Ends use their inner gap only, so a point near the boundary is not made needlessly wide.
   if (n >= 2) {
     out[order[0]] = s[2] - s[1];

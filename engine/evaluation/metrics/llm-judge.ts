@@ -49,7 +49,7 @@ export function parseJudgeReply(text: string): { score: number; feedback: string
     const m = /\bscore\b["'*\s]*[:=]?\s*(-?\d+(?:\.\d+)?)/i.exec(text);
     if (m) {
       raw = m[1];
-      feedback = text.replace(m[0], "").trim().slice(0, 500);
+      feedback = text.replace(m[0], "").replace(/^[\s.,:;)-]+/, "").trim().slice(0, 500);
     }
   }
   const n = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;

@@ -1,6 +1,7 @@
 import type { CandidateParams, CandidateRecord, ExampleResult } from "../candidate.js";
 import type { OptimizationContext } from "../context.js";
 import { crossoverInstructions } from "../instructions.js";
+import { checksum } from "../../graph/checksum.js";
 import { createRng, type Rng } from "../rng.js";
 import { renderTemplate } from "../../template/template.js";
 
@@ -17,17 +18,30 @@ export async function runReflective(ctx: OptimizationContext): Promise<void> {
   const target = ctx.config.targets[rng.int(ctx.config.targets.length)];
   let generation = 1;
   let idle = 0;
+  const seen = new Set(ctx.records.map((r) => r.paramsChecksum));
+  const fresh = (p: CandidateParams) => !seen.has(checksum(p)) && (seen.add(checksum(p)), true);
   while (!ctx.stopReason() && idle < 8) {
     if (generation % 4 === 0 && pool.length >= 2) {
+      // Lineage merge: cross the instruction sets of the newest and another pool member.
       const [a, b] = [pool[pool.length - 1], pool[rng.int(pool.length - 1)]];
       const merged = withSystemPrompt(a.params, target, crossoverInstructions(a.params[target].systemPrompt, b.params[target].systemPrompt));
+      generation++;
+      if (!fresh(merged)) continue;
       const rec = await ctx.evaluate(merged, { generation, parentIds: [a.index, b.index], origin: "reflective:merge" });
       if (rec.status === "evaluated") pool.push(rec);
-      generation++;
       continue;
     }
     const parent = selectParent(pool, rng);
-    const batch = sample(ctx.splits.train.length ? ctx.splits.train : ctx.splits.validation, ctx.config.reflection.minibatch, rng);
+    const demos = ctx.material[target].demos;
+    if (generation % 4 === 2 && demos.length > 0 && ctx.config.searchSpace.maxDemos > 0) {
+      // The "change few-shot examples" operator: the parent with a different labelled demo set.
+      const k = 1 + rng.int(Math.min(ctx.config.searchSpace.maxDemos, demos.length));
+      const child = { ...parent.params, [target]: { ...parent.params[target], fewShot: rng.shuffle([...demos]).slice(0, k) } };
+      generation++;
+      if (fresh(child)) await gateAndEvaluate(ctx, parent, child, sample(trainOrValidation(ctx), ctx.config.reflection.minibatch, rng), { generation, parentIds: [parent.index], origin: `reflective:demos(k=${k})` }, pool);
+      continue;
+    }
+    const batch = sample(trainOrValidation(ctx), ctx.config.reflection.minibatch, rng);
     const before = await ctx.run(parent.params, batch);
     const failing = before.filter((r) => !Object.values(r.passed).every(Boolean));
     if (failing.length === 0) {
@@ -39,18 +53,39 @@ export async function runReflective(ctx: OptimizationContext): Promise<void> {
       idle++;
       continue;
     }
-    idle = 0;
     const child = withSystemPrompt(parent.params, target, rewritten);
-    const after = await ctx.run(child, batch);
-    const meta = { generation, parentIds: [parent.index], origin: "reflective" };
-    if (total(after) <= total(before)) {
-      await ctx.reject(child, meta, `did not improve its minibatch (${total(after).toFixed(2)} ≤ ${total(before).toFixed(2)})`, after);
-    } else {
-      const rec = await ctx.evaluate(child, meta);
-      if (rec.status === "evaluated") pool.push(rec);
+    if (!fresh(child)) {
+      idle++;
+      continue;
     }
+    idle = 0;
     generation++;
+    await gateAndEvaluate(ctx, parent, child, batch, { generation, parentIds: [parent.index], origin: "reflective" }, pool, before);
   }
+}
+
+// A child is scored on validation only if it beats its parent on the same minibatch.
+async function gateAndEvaluate(
+  ctx: OptimizationContext,
+  parent: CandidateRecord,
+  child: CandidateParams,
+  batch: { index: number; row: Record<string, unknown> }[],
+  meta: { generation: number; parentIds: number[]; origin: string },
+  pool: CandidateRecord[],
+  before?: ExampleResult[],
+): Promise<void> {
+  const parentScores = before ?? (await ctx.run(parent.params, batch));
+  const after = await ctx.run(child, batch);
+  if (total(after) <= total(parentScores)) {
+    await ctx.reject(child, meta, `did not improve its minibatch (${total(after).toFixed(2)} ≤ ${total(parentScores).toFixed(2)})`, after);
+    return;
+  }
+  const rec = await ctx.evaluate(child, meta);
+  if (rec.status === "evaluated") pool.push(rec);
+}
+
+function trainOrValidation(ctx: OptimizationContext) {
+  return ctx.splits.train.length ? ctx.splits.train : ctx.splits.validation;
 }
 
 // Pareto-based selection: candidates best on more validation examples are picked more often.

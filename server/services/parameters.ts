@@ -1,0 +1,154 @@
+/**
+ * Production parameters on the run path: resolves each AI node's production version (cached per
+ * workflow and node) and applies it to the graph before a run. Promote and rollback go through
+ * the same object so its cache is invalidated at once; a promotion made by another process (the
+ * CLI while the server runs) is noticed through the store's revision, one cheap query per
+ * resolve. No optimizer code runs here.
+ */
+import type { AiParams, Graph } from "../../engine/index.js";
+import type {
+  AuditEventRecord,
+  CreateVersionInput,
+  MoveResult,
+  ParameterDiff,
+  ParameterStore,
+  ParameterVersionRecord,
+  ProductionMoveRecord,
+} from "../store/parameters.js";
+
+export interface ResolvedParameters {
+  /** The graph with every managed AI node's config replaced by its production bundle. */
+  graph: Graph;
+  /** AI node id → the parameter version it runs with (1 for nodes with no stored versions). */
+  versions: Record<string, number>;
+}
+
+/** What the run path needs: a graph in, the production graph out. */
+export interface ParameterResolver {
+  resolve(workflowId: string, graph: Graph): Promise<ResolvedParameters>;
+}
+
+export interface ParameterServiceOptions {
+  /**
+   * Check the store's revision on every resolve, so pointer moves made by other processes are
+   * seen (default true). Without it the cache only learns of moves made through this object.
+   */
+  checkRevision?: boolean;
+}
+
+type Entry = { version: number; params: AiParams } | null;
+
+/** The parameter store plus a cached production resolver; writes invalidate the cache. */
+export class ParameterService implements ParameterResolver {
+  // `${workflowId}\u0000${nodeId}` → production version, or null for "no stored versions".
+  private readonly cache = new Map<string, Entry>();
+  private revision: number | undefined;
+  private readonly checkRevision: boolean;
+
+  constructor(
+    readonly store: ParameterStore,
+    options: ParameterServiceOptions = {},
+  ) {
+    this.checkRevision = options.checkRevision ?? true;
+  }
+
+  /** Applies the production versions to `graph` (a node without versions keeps its own parameters, as v1). */
+  async resolve(workflowId: string, graph: Graph): Promise<ResolvedParameters> {
+    const aiNodes = graph.nodes.filter((n) => n.kind === "ai");
+    if (aiNodes.length === 0) return { graph, versions: {} };
+    if (this.checkRevision) {
+      const revision = await this.store.revision();
+      if (revision !== this.revision) {
+        this.cache.clear();
+        this.revision = revision;
+      }
+    }
+    if (aiNodes.some((n) => !this.cache.has(key(workflowId, n.id)))) {
+      const production = await this.store.productionParams(workflowId);
+      for (const n of aiNodes) {
+        if (!this.cache.has(key(workflowId, n.id))) this.cache.set(key(workflowId, n.id), production.get(n.id) ?? null);
+      }
+    }
+    const versions: Record<string, number> = {};
+    const nodes = graph.nodes.map((n) => {
+      if (n.kind !== "ai") return n;
+      const entry = this.cache.get(key(workflowId, n.id));
+      versions[n.id] = entry?.version ?? 1;
+      return entry ? { ...n, config: entry.params } : n;
+    });
+    return { graph: { ...graph, nodes }, versions };
+  }
+
+  /** Drops cached entries: one node, one workflow, or everything. */
+  invalidate(workflowId?: string, nodeId?: string): void {
+    if (workflowId === undefined) {
+      this.cache.clear();
+      return;
+    }
+    if (nodeId !== undefined) {
+      this.cache.delete(key(workflowId, nodeId));
+      return;
+    }
+    for (const k of [...this.cache.keys()]) if (k.startsWith(`${workflowId}\u0000`)) this.cache.delete(k);
+  }
+
+  /** Points production at `version` (store.promote) and invalidates the node's cache entry. */
+  async promote(args: { workflowId: string; nodeId: string; version: number; reason: string; actor: string }): Promise<MoveResult> {
+    try {
+      return await this.store.promote(args);
+    } finally {
+      this.invalidate(args.workflowId, args.nodeId);
+    }
+  }
+
+  /** Rolls production back (store.rollback) and invalidates the node's cache entry. */
+  async rollback(args: { workflowId: string; nodeId: string; to?: number; reason: string; actor: string }): Promise<MoveResult> {
+    try {
+      return await this.store.rollback(args);
+    } finally {
+      this.invalidate(args.workflowId, args.nodeId);
+    }
+  }
+
+  /** Adds a version (store.createVersion); may create the baseline, so the node's entry is dropped. */
+  async createVersion(input: CreateVersionInput): Promise<{ version: ParameterVersionRecord; created: boolean }> {
+    try {
+      return await this.store.createVersion(input);
+    } finally {
+      this.invalidate(input.workflowId, input.nodeId);
+    }
+  }
+
+  /** All versions of a node and its production version (creates the baseline on first touch). */
+  async listVersions(workflowId: string, nodeId: string, actor?: string): Promise<{ production: number; versions: ParameterVersionRecord[] }> {
+    try {
+      return await this.store.listVersions(workflowId, nodeId, actor);
+    } finally {
+      this.invalidate(workflowId, nodeId);
+    }
+  }
+
+  /** One version, or undefined. */
+  getVersion(workflowId: string, nodeId: string, version: number): Promise<ParameterVersionRecord | undefined> {
+    return this.store.getVersion(workflowId, nodeId, version);
+  }
+
+  /** The production pointer's move history, oldest first. */
+  history(workflowId: string, nodeId: string): Promise<ProductionMoveRecord[]> {
+    return this.store.history(workflowId, nodeId);
+  }
+
+  /** Parameter changes and metric deltas between two versions. */
+  diff(workflowId: string, nodeId: string, from: number, to: number): Promise<ParameterDiff> {
+    return this.store.diff(workflowId, nodeId, from, to);
+  }
+
+  /** Audit events, newest first. */
+  audit(workflowId: string, options?: { nodeId?: string; limit?: number }): Promise<AuditEventRecord[]> {
+    return this.store.audit(workflowId, options);
+  }
+}
+
+function key(workflowId: string, nodeId: string): string {
+  return `${workflowId}\u0000${nodeId}`;
+}
