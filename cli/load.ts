@@ -51,3 +51,20 @@ export function parseInputArg(value: string | undefined): Record<string, unknown
   if (!v || typeof v !== "object" || Array.isArray(v)) throw new UsageError("--input must be a JSON object, e.g. '{\"question\": \"…\"}'");
   return v as Record<string, unknown>;
 }
+
+/**
+ * The graph a run executes: each AI node's production parameter version when the workflow is
+ * stored (the production path), else the graph's own parameters. `useProduction: false` runs the
+ * graph as written.
+ */
+export async function graphForRun(
+  loaded: { graph: Graph; workflowId: string },
+  services: () => Promise<AppServices>,
+  useProduction = true,
+): Promise<{ graph: Graph; parameterVersions?: Record<string, number> }> {
+  if (!useProduction) return { graph: loaded.graph };
+  const app = await services();
+  if (!(await app.workflows.get(loaded.workflowId))) return { graph: loaded.graph };
+  const r = await app.parameters.resolve(loaded.workflowId, loaded.graph);
+  return { graph: r.graph, parameterVersions: r.versions };
+}

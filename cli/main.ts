@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { createAppServices, type AppServices } from "../server/services/app.js";
 import { batchCommand } from "./commands/batch.js";
+import { datasetImportCommand, datasetListCommand } from "./commands/dataset.js";
+import { auditCommand, diffCommand, paramsCommand, promoteCommand, rollbackCommand } from "./commands/params.js";
 import { candidatesCommand, optimizeCommand, type OptimizeFlags } from "./commands/optimize.js";
 import { runCommand } from "./commands/run.js";
 import { rerunCommand, runsCommand, showCommand } from "./commands/runs.js";
@@ -13,6 +15,8 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .description("Run, inspect and tune LLM workflow graphs (embedded SQLite; sim provider by default)")
     .version("0.1.0")
     .exitOverride()
+    // Program options only before the subcommand, so `promote --version 2` reaches promote, not -V.
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)");
   const wrap =
     <A extends unknown[]>(f: (...a: A) => number | Promise<number>) =>
@@ -22,12 +26,13 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
   program.command("validate").argument("<file>", "graph file").option("--json", "machine-readable output").description("check a graph file; exit 1 naming every problem")
     .action(wrap((file: string, o: { json?: boolean }) => validateCommand(file, o)));
   program.command("run").argument("<workflow>", "graph file or stored workflow id").option("-i, --input <json>", "inputs as JSON or @file.json").option("--json", "print one JSON document")
+    .option("--no-production", "run the graph's own parameters instead of each AI node's production version")
     .description("run a workflow once and record it")
-    .action(wrap((w: string, o: { input?: string; json?: boolean }) => runCommand(w, o, services)));
+    .action(wrap((w: string, o: { input?: string; json?: boolean; production?: boolean }) => runCommand(w, o, services)));
   program.command("batch").argument("<workflow>", "graph file or stored workflow id").requiredOption("-d, --dataset <file>", "JSONL or CSV dataset")
-    .option("-c, --concurrency <n>", "runs at once", "4").option("--no-cache", "bypass the response cache").option("--json", "print stats as JSON")
+    .option("-c, --concurrency <n>", "runs at once", "4").option("--no-cache", "bypass the response cache").option("--no-production", "use the graph's own parameters, not production versions").option("--json", "print stats as JSON")
     .description("run a workflow over every row of a dataset and print stats")
-    .action(wrap((w: string, o: { dataset: string; concurrency?: string; json?: boolean; cache?: boolean }) => batchCommand(w, o, services)));
+    .action(wrap((w: string, o: { dataset: string; concurrency?: string; json?: boolean; cache?: boolean; production?: boolean }) => batchCommand(w, o, services)));
   program.command("runs").option("-w, --workflow <id>", "only this workflow").option("-n, --limit <n>", "how many", "20").option("--json", "JSON output")
     .description("list recent runs").action(wrap((o: { workflow?: string; limit?: string; json?: boolean }) => runsCommand(o, services)));
   program.command("show").argument("<run>", "run id").option("--json", "JSON output").description("per-node timeline of a run")
@@ -48,6 +53,28 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .action(wrap((w: string, o: OptimizeFlags) => optimizeCommand(w, { ...o, objective: o.objective ?? [] }, services)));
   program.command("candidates").argument("<run>", "optimization run id").option("--json", "JSON output").description("every candidate of an optimization")
     .action(wrap((id: string, o: { json?: boolean }) => candidatesCommand(id, o, services)));
+  const dataset = program.command("dataset").description("import and list datasets (versioned by name, content-hashed)");
+  dataset.command("import").argument("<file>", "JSONL or CSV file").requiredOption("--name <name>", "dataset name").option("--json", "JSON output")
+    .description("store a dataset file as a new version (same rows: the existing version)")
+    .action(wrap((f: string, o: { name: string; json?: boolean }) => datasetImportCommand(f, o, services)));
+  dataset.command("list").option("--json", "JSON output").description("list stored datasets").action(wrap((o: { json?: boolean }) => datasetListCommand(o, services)));
+  program.command("params").argument("<workflow>", "stored workflow id or graph file").requiredOption("--node <id>", "AI node id").option("--actor <name>", "who is acting (default $USER)")
+    .option("--json", "JSON output").description("list an AI node's parameter versions; production is marked *")
+    .action(wrap((w: string, o: { node: string; json?: boolean; actor?: string }) => paramsCommand(w, o, services)));
+  program.command("promote").argument("<workflow>", "stored workflow id or graph file").requiredOption("--node <id>", "AI node id").requiredOption("--version <v>", "version to put in production (2 or v2)")
+    .requiredOption("--reason <text>", "why (recorded in the audit trail)").option("--actor <name>", "who is acting (default $USER)").option("--json", "JSON output")
+    .description("point an AI node's production parameters at a version")
+    .action(wrap((w: string, o: { node: string; version: string; reason: string; actor?: string; json?: boolean }) => promoteCommand(w, o, services)));
+  program.command("rollback").argument("<workflow>", "stored workflow id or graph file").requiredOption("--node <id>", "AI node id").option("--to <v>", "version to return to (default: undo the last promotion)")
+    .requiredOption("--reason <text>", "why (recorded in the audit trail)").option("--actor <name>", "who is acting (default $USER)").option("--json", "JSON output")
+    .description("return an AI node's production parameters to an earlier production version")
+    .action(wrap((w: string, o: { node: string; to?: string; reason: string; actor?: string; json?: boolean }) => rollbackCommand(w, o, services)));
+  program.command("diff").argument("<workflow>", "stored workflow id or graph file").argument("<v1>").argument("<v2>").requiredOption("--node <id>", "AI node id").option("--json", "JSON output")
+    .description("compare two parameter versions: prompt lines, parameter changes, metric deltas")
+    .action(wrap((w: string, a: string, b: string, o: { node: string; json?: boolean }) => diffCommand(w, a, b, o, services)));
+  program.command("audit").argument("<workflow>", "stored workflow id or graph file").option("--node <id>", "only this AI node").option("-n, --limit <n>", "how many", "50").option("--json", "JSON output")
+    .description("parameter audit trail, newest first")
+    .action(wrap((w: string, o: { node?: string; limit?: string; json?: boolean }) => auditCommand(w, o, services)));
   return program;
 }
 

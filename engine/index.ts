@@ -12,3 +12,7 @@ export { OptimizeConfigSchema, OPTIMIZER_STRATEGIES, BUILTIN_MEASURES, type Opti
 export { createMemoryOptimizationStore, type OptimizationStore, type OptimizationSummary, type ScoredParams } from "./optimize/store.js";
 export type { CandidateRecord, CandidateParams, ExampleResult } from "./optimize/candidate.js";
 export type { ProgressInfo } from "./optimize/context.js";
+export { aggregateMetrics, percentile as percentileOf } from "./evaluation/aggregate.js";
+export { MODEL_PRICES, lookupPrice, costOf } from "./evaluation/prices.js";
+export { splitDataset, splitIndices, DEFAULT_SPLIT_FRACTIONS, type SplitFractions } from "./dataset/split.js";
+export { datasetHash, rowHash } from "./dataset/hash.js";

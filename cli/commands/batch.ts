@@ -4,7 +4,7 @@ import type { AppServices } from "../../server/services/app.js";
 import { createProviderCacheStore } from "../../server/store/provider-cache.js";
 import { EXIT, UsageError } from "../errors.js";
 import { formatDuration, table } from "../format.js";
-import { loadWorkflow } from "../load.js";
+import { graphForRun, loadWorkflow } from "../load.js";
 import { ProgressBar } from "../progress.js";
 
 export interface BatchFlags {
@@ -12,15 +12,18 @@ export interface BatchFlags {
   concurrency?: string;
   json?: boolean;
   cache?: boolean;
+  production?: boolean;
 }
 
 /** `flowtune batch FILE --dataset FILE [--concurrency N] [--json]`: runs every row and prints stats. */
 export async function batchCommand(arg: string, flags: BatchFlags, services: () => Promise<AppServices>): Promise<number> {
-  const { graph, workflowId } = await loadWorkflow(arg, services);
+  const loaded = await loadWorkflow(arg, services);
+  const { workflowId } = loaded;
   if (!existsSync(flags.dataset)) throw new UsageError(`no such dataset file: ${flags.dataset}`);
   const rows = parseDataset(flags.dataset, readFileSync(flags.dataset, "utf8"));
   const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
+  const { graph, parameterVersions } = await graphForRun(loaded, services, flags.production !== false);
   const app = await services();
   // Batch evaluation reads through the SQLite response cache: a repeated batch costs nothing.
   const cache = createProviderCacheStore(app.db.prisma);
@@ -36,7 +39,7 @@ export async function batchCommand(arg: string, flags: BatchFlags, services: () 
     workflowId,
     onProgress: (p) => bar?.update(p.done, p.failed ? `(${p.failed} failed)` : ""),
   });
-  if (flags.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...stats, parameterVersions }, null, 2)}\n`);
   else process.stdout.write(`${formatStats(stats)}\n`);
   return stats.failed === 0 ? EXIT.ok : EXIT.failed;
 }

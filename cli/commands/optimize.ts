@@ -6,7 +6,7 @@ import { createDatasetStore } from "../../server/store/datasets.js";
 import { createOptimizationStore } from "../../server/store/optimizations.js";
 import { EXIT, UsageError } from "../errors.js";
 import { table } from "../format.js";
-import { loadWorkflow } from "../load.js";
+import { storedWorkflowId } from "./params.js";
 import { ProgressBar } from "../progress.js";
 
 export interface OptimizeFlags {
@@ -34,8 +34,12 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
     return { metric: m[1], direction: m[2] as "max" | "min" };
   });
   if (!flags.dataset) throw new UsageError("--dataset NAME|FILE is required");
-  const { graph, workflowId } = await loadWorkflow(arg, services);
+  // Versions are kept per stored workflow: a graph file is saved first, and the search starts
+  // from each target's current production parameters.
+  const workflowId = await storedWorkflowId(arg, services);
   const app = await services();
+  const stored = await app.workflows.get(workflowId);
+  const { graph } = await app.parameters.resolve(workflowId, stored!.graph);
   const { rows, datasetId } = await loadRows(flags.dataset, app);
   const config: OptimizeConfigInput = {
     targets: flags.node,
@@ -52,6 +56,8 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
   const sqlite = createOptimizationStore(app.db.prisma);
   let resumeRunId: string | undefined;
   if (flags.resume) {
+    // A run whose process was killed still says "running": mark it interrupted first.
+    await sqlite.markInterrupted();
     const run = await sqlite.getRun(flags.resume);
     if (!run) throw new UsageError(`optimization ${flags.resume} not found`);
     if (run.status === "completed") throw new UsageError(`optimization ${flags.resume} already completed`);
@@ -82,8 +88,9 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
   } finally {
     process.off("SIGINT", onSignal);
   }
+  const versions = await saveFrontAsVersions(app, sqlite, result, workflowId, datasetId);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ runId: result.runId, status: result.status, stopReason: result.stopReason, baseline: result.baseline, best: result.best, pareto: result.pareto, tokensSpent: result.tokensSpent, costSpent: result.costSpent, llmCalls: result.llmCalls }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runId: result.runId, status: result.status, stopReason: result.stopReason, baseline: result.baseline, best: result.best, pareto: result.pareto, versions, tokensSpent: result.tokensSpent, costSpent: result.costSpent, llmCalls: result.llmCalls }, null, 2)}\n`);
   } else {
     const metrics = objectives.map((o) => o.metric);
     const row = (label: string, s: ScoredParams) => [label, String(s.index), ...metrics.flatMap((m) => [fmt(s.validation[m]), fmt(s.test[m])])];
@@ -94,7 +101,10 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
         [row("baseline", result.baseline), row("best", result.best), ...result.pareto.map((p) => row("pareto", p))],
       )}\n`,
     );
+    for (const v of versions) process.stdout.write(`${v.nodeId} v${v.version} ← candidate ${v.index}${v.index === result.best.index ? " (best)" : ""}\n`);
+    const best = versions.find((v) => v.index === result.best.index);
     process.stdout.write(`\nlist candidates: npx flowtune candidates ${result.runId}\n`);
+    if (best) process.stdout.write(`promote the best: npx flowtune promote ${workflowId} --node ${best.nodeId} --version ${best.version} --reason "optimization ${result.runId.slice(0, 8)}"\n`);
   }
   return EXIT.ok;
 }
@@ -119,11 +129,34 @@ export async function candidatesCommand(runId: string, flags: { json?: boolean }
   const names = Object.keys(all[0]?.objectives ?? {});
   process.stdout.write(
     `${table(
-      ["#", "split", "gen", "parents", "status", "origin", ...names, "tokens", "reason"],
+      ["#", "split", "gen", "parents", "status", "origin", ...names, "spent tokens", "reason"],
       all.map((c) => [String(c.index), c.split, String(c.generation), c.parentIds.join(",") || "-", c.status, String((c.metrics as { origin?: string })?.origin ?? ""), ...names.map((n) => fmt(c.objectives?.[n])), String(c.tokens), c.rejectReason ?? ""]),
     )}\n`,
   );
   return EXIT.ok;
+}
+
+/** Every Pareto-front parameter set becomes an immutable candidate version, with the metrics that justify it. */
+async function saveFrontAsVersions(app: AppServices, sqlite: ReturnType<typeof createOptimizationStore>, result: OptimizeResult, workflowId: string, datasetId?: string) {
+  const rows = (await sqlite.listCandidates(result.runId, { split: "validation", limit: 1000 })).candidates;
+  const out: Array<{ index: number; nodeId: string; version: number; created: boolean }> = [];
+  for (const p of result.pareto) {
+    for (const [nodeId, params] of Object.entries(p.params)) {
+      const { version, created } = await app.parameters.createVersion({
+        workflowId,
+        nodeId,
+        params,
+        metrics: { validation: p.validation, test: p.test },
+        datasetId: datasetId ?? null,
+        optimizationRunId: result.runId,
+        sourceCandidateId: rows.find((r) => r.index === p.index)?.id ?? null,
+        actor: "optimizer",
+        note: `candidate ${p.index} of optimization ${result.runId}`,
+      });
+      out.push({ index: p.index, nodeId, version: version.version, created });
+    }
+  }
+  return out;
 }
 
 async function loadRows(ref: string, app: AppServices): Promise<{ rows: Record<string, unknown>[]; datasetId?: string }> {

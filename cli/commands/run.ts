@@ -2,30 +2,36 @@ import { createRun, resolveInputs, type RunEvent, type RunResult } from "../../e
 import type { AppServices } from "../../server/services/app.js";
 import { EXIT } from "../errors.js";
 import { cell, formatDuration, statusText } from "../format.js";
-import { loadWorkflow, parseInputArg } from "../load.js";
+import { graphForRun, loadWorkflow, parseInputArg } from "../load.js";
 
 export interface RunFlags {
   input?: string;
   json?: boolean;
+  /** false (--no-production): run the graph's own parameters, not the production versions. */
+  production?: boolean;
 }
 
 /** `flowtune run FILE|ID --input JSON|@file [--json]`: runs once and records the run. */
 export async function runCommand(arg: string, flags: RunFlags, services: () => Promise<AppServices>): Promise<number> {
-  const { graph, workflowId } = await loadWorkflow(arg, services);
+  const loaded = await loadWorkflow(arg, services);
   // Bad inputs are refused before the database is touched.
-  const inputs = resolveInputs(graph, parseInputArg(flags.input));
+  const inputs = resolveInputs(loaded.graph, parseInputArg(flags.input));
+  const { graph, parameterVersions } = await graphForRun(loaded, services, flags.production !== false);
   const app = await services();
-  const handle = await createRun({ graph, inputs, workflowId, providers: app.providers, history: app.history });
+  if (!flags.json && parameterVersions && Object.keys(parameterVersions).length) {
+    process.stderr.write(`parameters: ${Object.entries(parameterVersions).map(([n, v]) => `${n} v${v}`).join(", ")} (production)\n`);
+  }
+  const handle = await createRun({ graph, inputs, workflowId: loaded.workflowId, providers: app.providers, history: app.history, parameterVersions });
   if (!flags.json) for await (const e of handle.events()) printEvent(e);
   const result = await handle.result;
-  printResult(result, flags.json);
+  printResult(result, flags.json, parameterVersions);
   return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
 
 /** Prints a finished run as JSON (stdout) or as a human summary. */
-export function printResult(result: RunResult, json?: boolean): void {
+export function printResult(result: RunResult, json?: boolean, parameterVersions?: Record<string, number>): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(runJson(result), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...runJson(result), parameterVersions }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`run ${result.runId} ${statusText(result.status)} in ${formatDuration(result.durationMs)}, ${result.usage.totalTokens} tokens, $${result.costUsd.toFixed(5)}\n`);

@@ -28,7 +28,8 @@ describe("JSON Schema subset", () => {
     const schema = { type: "object", required: ["a"], properties: { a: { type: "string" } }, additionalProperties: { type: "number" } };
     expect(errors({ a: "x", b: 1 }, schema)).toEqual([]);
     expect(errors({ b: "y", "odd key": 2 }, schema)).toEqual(['$: missing required property "a"', "$.b: must be number, got string"]);
-    expect(errors({ a: "x", z: 1 }, { properties: {}, additionalProperties: false })).toEqual(['$.z: property "z" is not allowed']);
+    expect(errors({ "odd key": "s" }, { additionalProperties: { type: "number" } })).toEqual(['$["odd key"]: must be number, got string']);
+    expect(errors({ a: "x", z: 1 }, { properties: { a: {} }, additionalProperties: false })).toEqual(['$.z: property "z" is not allowed']);
   });
 
   it("combines schemas with allOf, anyOf, oneOf, not and booleans", () => {

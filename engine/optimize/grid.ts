@@ -1,5 +1,6 @@
 // Grid search: the full factorial grid visited in a seeded random order (a lazy Fisher–Yates over
 // BigInt indices), so a truncated budget still spreads over the whole space and nothing repeats.
+import { numberOption } from "./options.js";
 import { createRng, type Rng } from "./rng.js";
 import { gridValues, pointKey, validateSpace } from "./space.js";
 import type { Observation, Point, SearchStrategy, StrategyOptions } from "./types.js";
@@ -16,8 +17,7 @@ export interface GridOptions extends StrategyOptions {
  */
 export function createGridSearch(opts: GridOptions): SearchStrategy {
   validateSpace(opts.space);
-  const per = opts.pointsPerDimension ?? 5;
-  if (!Number.isInteger(per) || per < 1) throw new Error(`pointsPerDimension must be a positive integer, got ${per}`);
+  const per = numberOption(opts, "pointsPerDimension", 5, { integer: true, min: 1 });
   const axes = opts.space.map((d) => gridValues(d, per));
   const total = axes.reduce((n, a) => n * BigInt(a.length), 1n);
   const rng = createRng(opts.seed);

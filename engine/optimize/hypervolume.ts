@@ -1,5 +1,5 @@
-// Exact hypervolume of a minimisation front w.r.t. a reference point: a sweep in 2-D and
-// HSO slicing (Zitzler/While et al.) in 3-D and above, recursing down to the 2-D sweep.
+// Exact hypervolume of a minimisation front w.r.t. a reference point: a sweep in 2-D, a z-sweep over
+// an incrementally maintained 2-D staircase in 3-D (O(n²)), HSO slicing (While et al.) above that.
 import { isFeasible, toMinimization } from "./pareto.js";
 import type { Objective, Observation } from "./types.js";
 
@@ -27,6 +27,7 @@ function hso(points: readonly (readonly number[])[], ref: readonly number[], d: 
   if (points.length === 0) return 0;
   if (d === 1) return ref[0] - points.reduce((m, p) => Math.min(m, p[0]), Infinity);
   if (d === 2) return sweep2d(points, ref);
+  if (d === 3) return sweep3d(points, ref);
   const k = d - 1;
   const sorted = [...points].sort((a, b) => a[k] - b[k]);
   let volume = 0;
@@ -52,6 +53,47 @@ function sweep2d(points: readonly (readonly number[])[], ref: readonly number[])
       area += (ref[0] - p[0]) * (floor - p[1]);
       floor = p[1];
     }
+  }
+  return area;
+}
+
+/** 3-D sweep: slabs between consecutive z values, each as deep as the staircase of the points below it. */
+function sweep3d(points: readonly (readonly number[])[], ref: readonly number[]): number {
+  const sorted = [...points].sort((a, b) => a[2] - b[2]);
+  // The staircase: x ascending, y strictly descending (the 2-D non-dominated set seen so far).
+  const xs: number[] = [];
+  const ys: number[] = [];
+  let volume = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const [x, y, z] = sorted[i];
+    let pos = 0;
+    let hi = xs.length;
+    while (pos < hi) {
+      const mid = (pos + hi) >> 1;
+      if (xs[mid] <= x) pos = mid + 1;
+      else hi = mid;
+    }
+    // The step just left of x has the lowest y among x' <= x: if it is no higher, the point adds nothing.
+    if (!(pos > 0 && ys[pos - 1] <= y)) {
+      // A step at the same x but higher y is dominated too.
+      if (pos > 0 && xs[pos - 1] === x) pos--;
+      let end = pos;
+      while (end < xs.length && ys[end] >= y) end++;
+      xs.splice(pos, end - pos, x);
+      ys.splice(pos, end - pos, y);
+    }
+    const top = i + 1 < sorted.length ? sorted[i + 1][2] : ref[2];
+    if (top > z) volume += (top - z) * staircaseArea(xs, ys, ref);
+  }
+  return volume;
+}
+
+function staircaseArea(xs: readonly number[], ys: readonly number[], ref: readonly number[]): number {
+  let area = 0;
+  let floor = ref[1];
+  for (let i = 0; i < xs.length; i++) {
+    area += (ref[0] - xs[i]) * (floor - ys[i]);
+    floor = ys[i];
   }
   return area;
 }

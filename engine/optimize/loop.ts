@@ -18,7 +18,7 @@ import type { OptimizationStore, OptimizationSummary, ScoredParams } from "./sto
 import { runBootstrapFewShot } from "./drivers/bootstrap-fewshot.js";
 import { runNumericSearch } from "./drivers/numeric.js";
 import { runReflective } from "./drivers/reflective.js";
-import { splitRows } from "./split-rows.js";
+import { splitIndices } from "../dataset/split.js";
 
 export interface OptimizeOptions {
   graph: Graph | unknown;
@@ -70,7 +70,11 @@ export async function runOptimization(opts: OptimizeOptions): Promise<OptimizeRe
   for (const c of stored) replay.set(c.split === "test" ? -1 - c.index : c.index, c);
   if (!opts.resumeRunId) await opts.store.createRun({ runId, workflowId: opts.workflowId ?? graph.id, config, datasetId: opts.datasetId });
 
-  const split = splitRows(opts.rows, config.seed, config.split);
+  const total = config.split.train + config.split.validation + config.split.test;
+  const split = splitIndices(opts.rows, {
+    seed: config.seed,
+    fractions: { train: config.split.train / total, validation: config.split.validation / total, test: config.split.test / total },
+  });
   const indexed = (ix: number[]): IndexedRow[] => ix.map((index) => ({ index, row: opts.rows[index] }));
   const splits: Splits = { train: indexed(split.train), validation: indexed(split.validation), test: indexed(split.test), control: new Set() };
   const rng = createRng(config.seed);
@@ -108,7 +112,12 @@ export async function runOptimization(opts: OptimizeOptions): Promise<OptimizeRe
 // The front (by validation objectives) and the baseline are re-scored on the held-out test split.
 async function summarize(ctx: OptimizationContext, base: CandidateRecord): Promise<OptimizationSummary> {
   const objectives = ctx.config.objectives.map((o) => ({ name: o.metric, direction: o.direction }));
-  const evaluated = ctx.evaluated();
+  // Equal objective vectors add nothing to a front: keep the earliest candidate of each.
+  const seen = new Set<string>();
+  const evaluated = ctx.evaluated().filter((r) => {
+    const key = JSON.stringify(r.objectives);
+    return !seen.has(key) && (seen.add(key), true);
+  });
   const front = paretoFront(
     evaluated.map((r) => ({ point: { index: r.index }, values: r.objectives, feasible: true })),
     objectives,

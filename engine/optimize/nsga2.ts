@@ -1,11 +1,15 @@
 // NSGA-II (Deb et al. 2002) behind ask/tell: generation g's offspring come from a stream derived
 // from (seed, g); once `populationSize` observations of a generation are told, elitist (μ+λ)
 // survival by non-dominated sort + crowding picks the parents of the next one.
-import { crowdedOrder, crowdingDistance, isFeasible, nonDominatedSortMin, toMinimization } from "./pareto.js";
+import { numberOption } from "./options.js";
+import { crowdingDistance, isFeasible, nonDominatedSortMin, toMinimization } from "./pareto.js";
 import { createRng, deriveSeed, type Rng } from "./rng.js";
-import { decodePoint, encodePoint, samplePoint, validateSpace } from "./space.js";
+import { decodePoint, encodePoint, pointKey, samplePoint, validateSpace } from "./space.js";
 import type { Observation, Point, SearchStrategy, StrategyOptions } from "./types.js";
 import { polynomialMutation, sbxCrossover, type GeneKind } from "./variation.js";
+
+/** Consecutive duplicate children discarded before a duplicate is accepted (the space may be exhausted). */
+const MAX_RETRIES = 16;
 
 /** Options of the NSGA-II strategy. */
 export interface Nsga2Options extends StrategyOptions {
@@ -47,12 +51,11 @@ interface Member {
 export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
   validateSpace(opts.space);
   const { space, objectives, seed } = opts;
-  const size = opts.populationSize ?? 100;
-  if (!Number.isInteger(size) || size < 2) throw new Error(`populationSize must be an integer >= 2, got ${size}`);
-  const pc = opts.crossoverProbability ?? 0.9;
-  const etaC = opts.crossoverEta ?? 20;
-  const etaM = opts.mutationEta ?? 20;
-  const pm = opts.mutationProbability ?? 1 / space.length;
+  const size = numberOption(opts, "populationSize", 100, { integer: true, min: 2 });
+  const pc = numberOption(opts, "crossoverProbability", 0.9, { min: 0, max: 1 });
+  const etaC = numberOption(opts, "crossoverEta", 20, { min: 0 });
+  const etaM = numberOption(opts, "mutationEta", 20, { min: 0 });
+  const pm = numberOption(opts, "mutationProbability", 1 / space.length, { min: 0, max: 1 });
   const genes: GeneKind[] = space.map((d) => (d.kind === "categorical" ? { kind: "categorical", k: d.choices.length } : { kind: "numeric" }));
 
   let generation = 0;
@@ -62,21 +65,37 @@ export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
   let offspring: Point[] = [];
   let handed = 0;
 
-  const breed = (): void => {
-    if (generation === 0) {
-      offspring.push(samplePoint(space, rng));
+  // Points evaluated in completed generations plus this generation's offspring: duplicates are re-bred
+  // (up to MAX_RETRIES times) so small discrete spaces do not burn evaluations on repeats. Only state
+  // fixed at the generation's start is consulted, so a replay breeds the same offspring.
+  const history = new Set<string>();
+  const offspringKeys = new Set<string>();
+  let retries = 0;
+  const offer = (p: Point): void => {
+    const key = pointKey(space, p);
+    if ((history.has(key) || offspringKeys.has(key)) && retries < MAX_RETRIES) {
+      retries++;
       return;
     }
+    retries = 0;
+    offspringKeys.add(key);
+    offspring.push(p);
+  };
+  const breed = (): void => {
+    if (generation === 0) return offer(samplePoint(space, rng));
     const a = tournament(parents, rng).genes;
     const b = tournament(parents, rng).genes;
     const [c1, c2] = rng.next() < pc ? sbxCrossover(a, b, genes, etaC, rng) : [[...a], [...b]];
-    offspring.push(decodePoint(space, polynomialMutation(c1, genes, etaM, pm, rng)));
-    offspring.push(decodePoint(space, polynomialMutation(c2, genes, etaM, pm, rng)));
+    offer(decodePoint(space, polynomialMutation(c1, genes, etaM, pm, rng)));
+    offer(decodePoint(space, polynomialMutation(c2, genes, etaM, pm, rng)));
   };
 
   const advance = (): void => {
+    for (const m of collected) history.add(pointKey(space, m.obs.point));
     parents = survive([...parents, ...collected], size);
     collected = [];
+    offspringKeys.clear();
+    retries = 0;
     generation++;
     rng = createRng(deriveSeed(seed, generation));
     offspring = [];
@@ -107,25 +126,26 @@ export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
   };
 }
 
-/** Elitist survival: the best `size` members by front, then crowding distance within the last front. */
+/**
+ * Elitist survival: whole fronts while they fit, then the most isolated members of the next front.
+ * Survivors keep the rank and crowding distance computed on the merged pool (as in Deb's NSGA-II).
+ */
 function survive(pool: Member[], size: number): Member[] {
-  const order = crowdedOrder(
+  const fronts = nonDominatedSortMin(
     pool.map((m) => m.min),
     pool.map((m) => m.feasible),
   );
-  const chosen = order.slice(0, size).map((i) => pool[i]);
-  // Ranks and crowding of the survivors drive the next tournaments.
-  const fronts = nonDominatedSortMin(
-    chosen.map((m) => m.min),
-    chosen.map((m) => m.feasible),
-  );
-  fronts.forEach((front, rank) => {
-    const cd = crowdingDistance(front.map((i) => chosen[i].min.map((v) => (Number.isFinite(v) ? v : Number.MAX_VALUE))));
-    front.forEach((i, k) => {
-      chosen[i].rank = rank;
-      chosen[i].crowding = cd[k];
-    });
-  });
+  const chosen: Member[] = [];
+  for (let rank = 0; rank < fronts.length && chosen.length < size; rank++) {
+    const front = fronts[rank];
+    const cd = crowdingDistance(front.map((i) => pool[i].min.map((v) => (Number.isFinite(v) ? v : Number.MAX_VALUE))));
+    const ranked = front.map((idx, k) => ({ member: pool[idx], idx, cd: cd[k] })).sort((a, b) => b.cd - a.cd || a.idx - b.idx);
+    for (const r of ranked.slice(0, size - chosen.length)) {
+      r.member.rank = rank;
+      r.member.crowding = r.cd;
+      chosen.push(r.member);
+    }
+  }
   return chosen;
 }
 

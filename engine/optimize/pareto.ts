@@ -112,12 +112,37 @@ export function crowdingDistance(front: readonly (readonly number[])[]): number[
 /**
  * The feasible non-dominated observations (empty when none is feasible), in input order.
  * Duplicated value vectors are all kept, since equal vectors do not dominate each other.
+ * O(n log n + n·|front|): fine for tens of thousands of observations.
  */
 export function paretoFront(observations: readonly Observation[], objectives: readonly Objective[]): Observation[] {
   const feasible = observations.filter(isFeasible);
-  if (feasible.length === 0) return [];
-  const [first] = nonDominatedSort(feasible, objectives);
-  return first.sort((a, b) => a - b).map((i) => feasible[i]);
+  const vectors = feasible.map((o) => toMinimization(o.values, objectives));
+  return firstFront(vectors).map((i) => feasible[i]);
+}
+
+/**
+ * Indices (ascending) of the non-dominated minimisation vectors. After a lexicographic sort a vector can
+ * only be dominated by an earlier one, and by transitivity checking the kept ones suffices.
+ */
+export function firstFront(vectors: readonly (readonly number[])[]): number[] {
+  const order = vectors.map((_, i) => i).sort((a, b) => lexCompare(vectors[a], vectors[b]) || a - b);
+  const kept: number[] = [];
+  if (vectors.length > 0 && vectors[0].length === 2) {
+    // 2-D sweep: kept second coordinates strictly decrease (duplicates aside).
+    for (const i of order) {
+      const last = kept.length > 0 ? vectors[kept[kept.length - 1]] : undefined;
+      const [a, b] = vectors[i];
+      if (!last || b < last[1] || (b === last[1] && a === last[0])) kept.push(i);
+    }
+  } else {
+    for (const i of order) if (!kept.some((k) => dominatesMin(vectors[k], vectors[i]))) kept.push(i);
+  }
+  return kept.sort((a, b) => a - b);
+}
+
+function lexCompare(a: readonly number[], b: readonly number[]): number {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] - b[k];
+  return 0;
 }
 
 /**

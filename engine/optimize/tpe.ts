@@ -1,6 +1,7 @@
 // Tree-structured Parzen Estimator (Bergstra et al. 2011; defaults as in Optuna): after random
 // start-up trials, split the observations into good (l) and bad (g) by a γ-quantile, fit a Parzen
 // estimator to each, draw candidates from l and propose the one maximising l(x)/g(x).
+import { booleanOption, numberOption } from "./options.js";
 import { fitParzen, parzenLogDensity, sampleParzen } from "./parzen.js";
 import { crowdedOrder, isFeasible, toMinimization } from "./pareto.js";
 import { createRng, deriveSeed } from "./rng.js";
@@ -44,11 +45,12 @@ export function defaultWeights(n: number): number[] {
 export function createTpe(opts: TpeOptions): SearchStrategy {
   validateSpace(opts.space);
   const { space, objectives, seed } = opts;
-  const nStartup = opts.nStartup ?? 10;
-  const nCandidates = opts.nCandidates ?? 24;
+  const nStartup = numberOption(opts, "nStartup", 10, { integer: true, min: 0 });
+  const nCandidates = numberOption(opts, "nCandidates", 24, { integer: true, min: 1 });
+  if (opts.gamma !== undefined && typeof opts.gamma !== "function") throw new Error('option "gamma" must be a function n => size of the good group');
   const gamma = opts.gamma ?? defaultGamma;
-  const parzen = { priorWeight: opts.priorWeight ?? 1, multivariate: opts.multivariate ?? true };
-  const constantLiar = opts.constantLiar ?? true;
+  const parzen = { priorWeight: numberOption(opts, "priorWeight", 1, { min: 1e-9 }), multivariate: booleanOption(opts, "multivariate", true) };
+  const constantLiar = booleanOption(opts, "constantLiar", true);
   const rows: number[][] = [];
   const minValues: number[][] = [];
   const feasible: boolean[] = [];
@@ -61,16 +63,13 @@ export function createTpe(opts: TpeOptions): SearchStrategy {
     if (n < nStartup || !feasible.includes(true)) return samplePoint(space, rng);
     const order = objectives.length === 1 ? singleObjectiveOrder(minValues, feasible) : crowdedOrder(minValues, feasible);
     const nFeasible = feasible.filter(Boolean).length;
-    const nGood = Math.max(1, Math.min(gamma(n), nFeasible));
+    const nGood = Math.max(1, Math.min(Math.floor(gamma(n)) || 1, nFeasible));
     const good = new Set(order.slice(0, nGood));
-    const weights = defaultWeights(n);
-    const pick = (inGood: boolean) => rows.map((_, i) => i).filter((i) => good.has(i) === inGood);
-    const goodIdx = pick(true);
-    const badIdx = pick(false);
-    const badRows = [...badIdx.map((i) => rows[i]), ...(constantLiar ? pending.values() : [])];
-    const badWeights = [...badIdx.map((i) => weights[i]), ...(constantLiar ? [...pending.keys()].map(() => 1) : [])];
-    const l = fitParzen(space, goodIdx.map((i) => rows[i]), goodIdx.map((i) => weights[i]), parzen);
-    const g = fitParzen(space, badRows, badWeights, parzen);
+    // Each group in tell order, weighted by its own recency ramp (as Optuna does); liars come last.
+    const goodRows = rows.filter((_, i) => good.has(i));
+    const badRows = [...rows.filter((_, i) => !good.has(i)), ...(constantLiar ? pending.values() : [])];
+    const l = fitParzen(space, goodRows, defaultWeights(goodRows.length), parzen);
+    const g = fitParzen(space, badRows, defaultWeights(badRows.length), parzen);
     let best: number[] = [];
     let bestScore = -Infinity;
     for (let k = 0; k < nCandidates; k++) {
@@ -97,10 +96,12 @@ export function createTpe(opts: TpeOptions): SearchStrategy {
     },
     tell(observations: readonly Observation[]): void {
       for (const o of observations) {
+        // Validate before mutating, so a malformed observation leaves the state untouched.
         const row = encodePoint(space, o.point);
+        const min = toMinimization(o.values, objectives);
         pending.delete(pointKey(space, o.point));
         rows.push(row);
-        minValues.push(toMinimization(o.values, objectives));
+        minValues.push(min);
         feasible.push(isFeasible(o));
       }
       issued = Math.max(issued, rows.length);

@@ -20,12 +20,8 @@ export function sbxCrossover(p1: readonly number[], p2: readonly number[], genes
     const y1 = Math.min(p1[i], p2[i]);
     const y2 = Math.max(p1[i], p2[i]);
     const u = rng.next();
-    const spread = (beta: number): number => {
-      const alpha = 2 - beta ** -(eta + 1);
-      return u <= 1 / alpha ? (u * alpha) ** (1 / (eta + 1)) : (1 / (2 - u * alpha)) ** (1 / (eta + 1));
-    };
-    const a = clamp01(0.5 * (y1 + y2 - spread(1 + (2 * y1) / (y2 - y1)) * (y2 - y1)));
-    const b = clamp01(0.5 * (y1 + y2 + spread(1 + (2 * (1 - y2)) / (y2 - y1)) * (y2 - y1)));
+    const a = clamp01(0.5 * (y1 + y2 - spreadFactor(1 + (2 * y1) / (y2 - y1), u, eta) * (y2 - y1)));
+    const b = clamp01(0.5 * (y1 + y2 + spreadFactor(1 + (2 * (1 - y2)) / (y2 - y1), u, eta) * (y2 - y1)));
     if (rng.next() <= 0.5) [c1[i], c2[i]] = [b, a];
     else [c1[i], c2[i]] = [a, b];
   }
@@ -55,6 +51,12 @@ export function polynomialMutation(x: number[], genes: readonly GeneKind[], eta:
     x[i] = clamp01(y + dq);
   }
   return x;
+}
+
+/** SBX's βq for one side: the bounded spread factor drawn with the shared uniform `u`. */
+function spreadFactor(beta: number, u: number, eta: number): number {
+  const alpha = 2 - beta ** -(eta + 1);
+  return u <= 1 / alpha ? (u * alpha) ** (1 / (eta + 1)) : (1 / (2 - u * alpha)) ** (1 / (eta + 1));
 }
 
 function clamp01(v: number): number {

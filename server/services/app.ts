@@ -1,8 +1,12 @@
 import type { ProviderRegistry } from "../../engine/index.js";
 import { openDatabase, type FlowtuneDatabase } from "../db.js";
+import { createDatasetStore, type DatasetStore } from "../store/datasets.js";
+import { createOptimizationStore, type OptimizationStore } from "../store/optimizations.js";
+import { createParameterStore } from "../store/parameters.js";
 import { createRunHistoryStore, type RunHistoryStore } from "../store/run-history.js";
 import { createWorkflowStore, type WorkflowStore } from "../store/workflows.js";
 import { seedExamples } from "./examples.js";
+import { ParameterService } from "./parameters.js";
 import { createProviders } from "./providers.js";
 import { RunService } from "./runs.js";
 
@@ -11,6 +15,10 @@ export interface AppServices {
   db: FlowtuneDatabase;
   workflows: WorkflowStore;
   history: RunHistoryStore;
+  datasets: DatasetStore;
+  optimizations: OptimizationStore;
+  /** Parameter versions, promote/rollback, and the cached production resolver runs use. */
+  parameters: ParameterService;
   providers: ProviderRegistry;
   runs: RunService;
   close(): Promise<void>;
@@ -23,16 +31,24 @@ export async function createAppServices(
   const db = await openDatabase({ url: opts.databaseUrl });
   const workflows = createWorkflowStore(db.prisma);
   const history = createRunHistoryStore(db.prisma);
+  const datasets = createDatasetStore(db.prisma);
+  const optimizations = createOptimizationStore(db.prisma);
+  const parameters = new ParameterService(createParameterStore(db.prisma));
   const providers = opts.providers ?? createProviders({ latencyScale: opts.latencyScale });
-  const runs = new RunService({ history, workflows, providers });
+  const runs = new RunService({ history, workflows, providers, parameters });
   // A run the previous process left "running" can never finish: record that it was interrupted.
   const interrupted = await history.markInterrupted();
   if (interrupted.length) console.warn(`flowtune: marked ${interrupted.length} interrupted run(s) as failed`);
+  const stopped = await optimizations.markInterrupted();
+  if (stopped.length) console.warn(`flowtune: marked ${stopped.length} optimization run(s) as interrupted (resumable)`);
   if (opts.seedExamples) await seedExamples(workflows);
   return {
     db,
     workflows,
     history,
+    datasets,
+    optimizations,
+    parameters,
     providers,
     runs,
     async close() {

@@ -43,6 +43,8 @@ export class ParameterService implements ParameterResolver {
   // `${workflowId}\u0000${nodeId}` → production version, or null for "no stored versions".
   private readonly cache = new Map<string, Entry>();
   private revision: number | undefined;
+  // Bumped by every invalidation, so a fetch that raced one does not repopulate stale entries.
+  private generation = 0;
   private readonly checkRevision: boolean;
 
   constructor(
@@ -63,16 +65,22 @@ export class ParameterService implements ParameterResolver {
         this.revision = revision;
       }
     }
-    if (aiNodes.some((n) => !this.cache.has(key(workflowId, n.id)))) {
+    const found = new Map<string, Entry>();
+    for (const n of aiNodes) if (this.cache.has(key(workflowId, n.id))) found.set(n.id, this.cache.get(key(workflowId, n.id)) ?? null);
+    if (found.size < aiNodes.length) {
+      const generation = this.generation;
       const production = await this.store.productionParams(workflowId);
       for (const n of aiNodes) {
-        if (!this.cache.has(key(workflowId, n.id))) this.cache.set(key(workflowId, n.id), production.get(n.id) ?? null);
+        if (found.has(n.id)) continue;
+        const entry = production.get(n.id) ?? null;
+        found.set(n.id, entry);
+        if (generation === this.generation) this.cache.set(key(workflowId, n.id), entry);
       }
     }
     const versions: Record<string, number> = {};
     const nodes = graph.nodes.map((n) => {
       if (n.kind !== "ai") return n;
-      const entry = this.cache.get(key(workflowId, n.id));
+      const entry = found.get(n.id);
       versions[n.id] = entry?.version ?? 1;
       return entry ? { ...n, config: entry.params } : n;
     });
@@ -81,6 +89,7 @@ export class ParameterService implements ParameterResolver {
 
   /** Drops cached entries: one node, one workflow, or everything. */
   invalidate(workflowId?: string, nodeId?: string): void {
+    this.generation++;
     if (workflowId === undefined) {
       this.cache.clear();
       return;

@@ -1,6 +1,7 @@
 import { createRun, FlowtuneError, isTerminalEvent, type ProviderRegistry, type RunEvent, type RunHandle } from "../../engine/index.js";
 import type { ListRunsOptions, RunDetail, RunHistoryStore, RunPage } from "../store/run-history.js";
 import type { WorkflowStore } from "../store/workflows.js";
+import type { ParameterResolver } from "./parameters.js";
 
 // Finished runs stay in memory briefly so a subscriber that arrives late still reads them live.
 const LINGER_MS = 30_000;
@@ -10,15 +11,20 @@ export class RunService {
   private readonly live = new Map<string, RunHandle>();
 
   constructor(
-    private readonly deps: { history: RunHistoryStore; workflows: WorkflowStore; providers: ProviderRegistry },
+    private readonly deps: { history: RunHistoryStore; workflows: WorkflowStore; providers: ProviderRegistry; parameters?: ParameterResolver },
   ) {}
 
-  /** Starts a run of the stored workflow's latest version; returns at once. */
+  /**
+   * Starts a run of the stored workflow's latest version with each AI node's production
+   * parameters (recorded in run.started as `parameterVersions`); returns at once.
+   */
   async start(args: { workflowId: string; inputs: Record<string, unknown>; signal?: AbortSignal }): Promise<{ runId: string }> {
     const wf = await this.deps.workflows.get(args.workflowId);
     if (!wf) throw new FlowtuneError("NOT_FOUND", `workflow "${args.workflowId}" not found`);
+    const resolved = this.deps.parameters ? await this.deps.parameters.resolve(wf.id, wf.graph) : undefined;
     const handle = await createRun({
-      graph: wf.graph,
+      graph: resolved?.graph ?? wf.graph,
+      parameterVersions: resolved && Object.keys(resolved.versions).length > 0 ? resolved.versions : undefined,
       inputs: args.inputs,
       providers: this.deps.providers,
       history: this.deps.history,
@@ -32,8 +38,11 @@ export class RunService {
   async rerun(args: { runId: string; fromNodeId: string }): Promise<{ runId: string }> {
     const parent = await this.deps.history.loadRun(args.runId);
     if (!parent) throw new FlowtuneError("NOT_FOUND", `run ${args.runId} not found`);
+    // The parent's graph snapshot already holds the parameters it ran with: report the same versions.
+    const [started] = await this.deps.history.getEvents(args.runId, -1, 1);
     const handle = await createRun({
       graph: parent.graph,
+      parameterVersions: started?.type === "run.started" ? started.parameterVersions : undefined,
       inputs: parent.inputs,
       providers: this.deps.providers,
       history: this.deps.history,

@@ -419,12 +419,13 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
 
     async reopenRun(runId) {
       const { count } = await prisma.optimizationRun.updateMany({
-        where: { id: runId, status: "interrupted" },
+        // A cancelled run (Ctrl-C) resumes like an interrupted one (killed process).
+        where: { id: runId, status: { in: ["interrupted", "cancelled"] } },
         data: { status: "running", finishedAt: null, error: null, ownerPid: process.pid },
       });
       if (count === 0) {
         const row = await mustGetRun(runId);
-        throw new FlowtuneError("CONFLICT", `optimization run ${runId} is ${row.status}, not interrupted`);
+        throw new FlowtuneError("CONFLICT", `optimization run ${runId} is ${row.status}, not interrupted or cancelled`);
       }
       live.add(runId);
       return toRun(await mustGetRun(runId));

@@ -265,7 +265,7 @@ export function createParameterStore(prisma: PrismaClient): ParameterStore {
     const row = await tx.parameterVersion.findUnique({ where: { workflowId_nodeId_version: { workflowId, nodeId, version } } });
     if (row) return row;
     const latest = await tx.parameterVersion.findFirst({ where: { workflowId, nodeId }, orderBy: { version: "desc" }, select: { version: true } });
-    throw new FlowtuneError("NOT_FOUND", `${label(workflowId, nodeId)} has no version v${version}${latest ? ` (versions v1–v${latest.version})` : ""}`, { nodeId });
+    throw new FlowtuneError("NOT_FOUND", `${label(workflowId, nodeId)} has no version v${version}${latest ? ` (${latest.version === 1 ? "only v1" : `versions v1–v${latest.version}`})` : ""}`, { nodeId });
   }
 
   /** Moves the pointer from `from` to `to`, updating statuses and writing the move and audit rows. */

@@ -19,7 +19,7 @@ export const jsonSchema: Metric = {
       return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };
     }
     const problems = validateJsonSchema(value, schema);
-    if (!problems.length) return { score: 1, feedback: "valid JSON matching the schema" };
+    if (!problems.length) return { score: 1, feedback: "valid JSON matching the schema", value: 0 };
     const listed = problems.slice(0, SHOWN).map((p) => `${p.path}: ${p.message}`);
     const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : "";
     return { score: 0, feedback: `the JSON does not match the schema: ${listed.join("; ")}${more}`, value: problems.length };
