@@ -42,7 +42,8 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .action(wrap((id: string, o: { from: string; json?: boolean }) => rerunCommand(id, o, services)));
   const collect = (v: string, prev: string[] = []) => [...prev, v];
   program.command("optimize").argument("<workflow>", "graph file or stored workflow id")
-    .requiredOption("--node <id>", "AI node to tune (repeatable)", collect)
+    .option("--node <id>", "AI node to tune (repeatable)", collect)
+    .option("--optimizer <id>", "take the configuration from this optimizer node of the graph")
     .option("-d, --dataset <name|file>", "imported dataset name or a JSONL/CSV file")
     .option("-s, --strategy <s>", "random | grid | tpe | nsga2 | reflective | bootstrap_fewshot", "tpe")
     .option("-o, --objective <metric:dir>", "evaluation node id or tokens/latency/cost, with :max or :min (repeatable)", collect)

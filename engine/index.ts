@@ -8,7 +8,6 @@ export type { Metric, MetricResult } from "./evaluation/index.js";
 export { parseCsv, parseJsonl, parseDataset, type DatasetRow } from "./dataset/parse.js";
 export { runBatch, summarize, percentile, type BatchStats, type BatchProgress, type BatchOptions } from "./batch/batch.js";
 export { runOptimization, checkConfig, type OptimizeOptions, type OptimizeResult } from "./optimize/loop.js";
-export { OptimizeConfigSchema, OPTIMIZER_STRATEGIES, BUILTIN_MEASURES, type OptimizeConfig, type OptimizeConfigInput, type ObjectiveSpec } from "./optimize/config.js";
 export { createMemoryOptimizationStore, type OptimizationStore, type OptimizationSummary, type ScoredParams } from "./optimize/store.js";
 export type { CandidateRecord, CandidateParams, ExampleResult } from "./optimize/candidate.js";
 export type { ProgressInfo } from "./optimize/context.js";

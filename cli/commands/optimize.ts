@@ -6,10 +6,13 @@ import { createDatasetStore } from "../../server/store/datasets.js";
 import { createOptimizationStore } from "../../server/store/optimizations.js";
 import { EXIT, UsageError } from "../errors.js";
 import { table } from "../format.js";
+import { loadWorkflow } from "../load.js";
 import { storedWorkflowId } from "./params.js";
 import { ProgressBar } from "../progress.js";
 
 export interface OptimizeFlags {
+  /** Take the whole configuration from this optimizer node of the graph. */
+  optimizer?: string;
   node: string[];
   dataset?: string;
   strategy: string;
@@ -25,6 +28,8 @@ export interface OptimizeFlags {
 
 /** `flowtune optimize WORKFLOW --node ID --dataset NAME|FILE --strategy S --objective M:max …`. */
 export async function optimizeCommand(arg: string, flags: OptimizeFlags, services: () => Promise<AppServices>): Promise<number> {
+  if (flags.optimizer) flags = await fromOptimizerNode(arg, flags, services);
+  if (!flags.node?.length) throw new UsageError("--node ID (or --optimizer ID) is required");
   if (!(OPTIMIZER_STRATEGIES as readonly string[]).includes(flags.strategy)) {
     throw new UsageError(`--strategy must be one of ${OPTIMIZER_STRATEGIES.join(", ")}`);
   }
@@ -134,6 +139,26 @@ export async function candidatesCommand(runId: string, flags: { json?: boolean }
     )}\n`,
   );
   return EXIT.ok;
+}
+
+// An optimizer node's config becomes the flags; explicit flags on the command line are not mixed in.
+async function fromOptimizerNode(arg: string, flags: OptimizeFlags, services: () => Promise<AppServices>): Promise<OptimizeFlags> {
+  const { graph } = await loadWorkflow(arg, services);
+  const node = graph.nodes.find((n) => n.id === flags.optimizer);
+  if (!node || node.kind !== "optimizer") throw new UsageError(`--optimizer: "${flags.optimizer}" is not an optimizer node of "${graph.id}"`);
+  const c = node.config;
+  return {
+    ...flags,
+    node: c.targets,
+    strategy: c.strategy,
+    objective: c.objectives.map((o) => `${o.metric}:${o.direction}`),
+    dataset: flags.dataset ?? c.dataset,
+    maxCandidates: String(c.limits.maxCandidates),
+    budgetTokens: c.limits.budgetTokens === undefined ? undefined : String(c.limits.budgetTokens),
+    budgetCost: c.limits.budgetCostUsd === undefined ? undefined : String(c.limits.budgetCostUsd),
+    concurrency: String(c.concurrency),
+    seed: String(c.seed),
+  };
 }
 
 /** Every Pareto-front parameter set becomes an immutable candidate version, with the metrics that justify it. */

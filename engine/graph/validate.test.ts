@@ -84,3 +84,17 @@ describe("graph validation", () => {
     expect(issues({ version: 1, id: "g", name: "g", nodes: [aiNode("a", "m")], edges: [] })).toContain("field nodes: a graph needs exactly one input node (found 0)");
   });
 });
+
+describe("optimizer nodes", () => {
+  const opt = (config: Record<string, unknown>) => ({ id: "tune", kind: "optimizer", config: { strategy: "tpe", objectives: [{ metric: "tokens", direction: "min" }], ...config } });
+  it("accept a configuration whose targets are AI nodes and objectives are evaluation nodes or measures", () => {
+    expect(issues(graph([aiNode("a", "m", "{{ inputs.q }}"), opt({ targets: ["a"] })], [["in", "a"]]))).toEqual([]);
+  });
+  it("name targets that are not AI nodes, unknown objectives, and edges", () => {
+    const msgs = issues(graph([aiNode("a", "m", "{{ inputs.q }}"), opt({ targets: ["in", "ghost"], objectives: [{ metric: "accuracy", direction: "max" }] })], [["in", "a"], ["a", "tune"]]));
+    expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.targets.0: optimizer target "in" is a input node'));
+    expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.targets.1: optimizer target "ghost" is not a node'));
+    expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.objectives.0.metric: objective "accuracy" is neither an evaluation node'));
+    expect(msgs).toContainEqual(expect.stringContaining("optimizer nodes are not wired into the data flow"));
+  });
+});

@@ -83,6 +83,6 @@ describe("runOptimization", () => {
   it("names an objective that is neither an evaluation node nor a measure", async () => {
     await expect(
       runOptimization({ graph, rows, providers: providers(), store: createMemoryOptimizationStore(), config: { ...base, objectives: [{ metric: "gradez", direction: "max" }], strategy: "random" } }),
-    ).rejects.toThrow(/objective "gradez" is neither an evaluation node of "qa" \(grade\)/);
+    ).rejects.toThrow(/objective "gradez" is neither an evaluation node of the graph \(grade\)/);
   });
 });

@@ -6,7 +6,9 @@ import type { Graph } from "../schema/graph.js";
 import { baselineParams } from "./apply.js";
 import { budgetedProviders } from "./budget.js";
 import type { CandidateRecord } from "./candidate.js";
-import { OptimizeConfigSchema, BUILTIN_MEASURES, type OptimizeConfig, type OptimizeConfigInput } from "./config.js";
+import { OptimizeConfigSchema, type OptimizeConfig, type OptimizeConfigInput } from "./config.js";
+import { optimizeConfigIssues } from "./check.js";
+import { indexGraph } from "../graph/model.js";
 import { OptimizationContext, type ProgressInfo, type Splits } from "./context.js";
 import { labelledDemos } from "./demos.js";
 import type { IndexedRow } from "./evaluate.js";
@@ -42,14 +44,10 @@ export interface OptimizeResult extends OptimizationSummary {
   candidates: CandidateRecord[];
 }
 
-/** Checks that objectives and constraints name evaluation nodes of the graph or built-in measures. */
+/** Throws naming every objective, constraint or target that does not fit the graph. */
 export function checkConfig(graph: Graph, config: OptimizeConfig): void {
-  const evalIds = new Set(graph.nodes.filter((n) => n.kind === "evaluation").map((n) => n.id));
-  for (const m of [...config.objectives.map((o) => o.metric), ...config.constraints.map((c) => c.metric)]) {
-    if (!evalIds.has(m) && !(BUILTIN_MEASURES as readonly string[]).includes(m) && m !== "passRate") {
-      throw new FlowtuneError("INPUT_INVALID", `objective "${m}" is neither an evaluation node of "${graph.id}" (${[...evalIds].join(", ") || "none"}) nor one of ${BUILTIN_MEASURES.join(", ")}`, { field: "objectives" });
-    }
-  }
+  const issues = optimizeConfigIssues(indexGraph(graph), config);
+  if (issues.length) throw new FlowtuneError("INPUT_INVALID", issues.map((i) => i.message).join("; "), { field: issues[0].field });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OptimizerNodeConfigSchema } from "./optimizer.js";
 
 /** Current version of the graph file format; bump on breaking changes. */
 export const GRAPH_FORMAT_VERSION = 1;
@@ -176,11 +177,11 @@ export const OutputNodeSchema = z.object({
     .default({}),
 });
 
-/** Reserved: optimizer nodes are accepted by the format and ignored by the executor. */
+/** An optimization configured in the graph; never executed by a run (`flowtune optimize --optimizer ID` runs it). */
 export const OptimizerNodeSchema = z.object({
   ...nodeBase,
   kind: z.literal("optimizer"),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: OptimizerNodeConfigSchema,
 });
 
 export const NodeSchema = z.discriminatedUnion("kind", [
