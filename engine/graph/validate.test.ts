@@ -92,7 +92,7 @@ describe("optimizer nodes", () => {
   });
   it("name targets that are not AI nodes, unknown objectives, and edges", () => {
     const msgs = issues(graph([aiNode("a", "m", "{{ inputs.q }}"), opt({ targets: ["in", "ghost"], objectives: [{ metric: "accuracy", direction: "max" }] })], [["in", "a"], ["a", "tune"]]));
-    expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.targets.0: optimizer target "in" is a input node'));
+    expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.targets.0: optimizer target "in" is an input node'));
     expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.targets.1: optimizer target "ghost" is not a node'));
     expect(msgs).toContainEqual(expect.stringContaining('node "tune" field config.objectives.0.metric: objective "accuracy" is neither an evaluation node'));
     expect(msgs).toContainEqual(expect.stringContaining("optimizer nodes are not wired into the data flow"));

@@ -17,7 +17,7 @@ export function baselineParams(graph: Graph, targets: readonly string[]): Candid
   for (const id of targets) {
     const node = graph.nodes.find((n) => n.id === id);
     if (!node) throw new FlowtuneError("NOT_FOUND", `optimizer target "${id}" is not a node of workflow "${graph.id}"`, { nodeId: id });
-    if (node.kind !== "ai") throw new FlowtuneError("INPUT_INVALID", `optimizer target "${id}" is a ${node.kind} node; only AI nodes can be tuned`, { nodeId: id });
+    if (node.kind !== "ai") throw new FlowtuneError("INPUT_INVALID", `optimizer target "${id}" is ${/^[aeiou]/.test(node.kind) ? "an" : "a"} ${node.kind} node; only AI nodes can be tuned`, { nodeId: id });
     out[id] = node.config;
   }
   return out;

@@ -8,7 +8,7 @@ export function optimizeConfigIssues(index: GraphIndex, config: Pick<OptimizeCon
   config.targets.forEach((t, i) => {
     const target = index.nodes.get(t);
     if (target?.kind !== "ai") {
-      issues.push({ nodeId: nodeId ?? t, field: `config.targets.${i}`, message: target ? `optimizer target "${t}" is a ${target.kind} node; only AI nodes can be tuned` : `optimizer target "${t}" is not a node of the graph` });
+      issues.push({ nodeId: nodeId ?? t, field: `config.targets.${i}`, message: target ? `optimizer target "${t}" is ${/^[aeiou]/.test(target.kind) ? "an" : "a"} ${target.kind} node; only AI nodes can be tuned` : `optimizer target "${t}" is not a node of the graph` });
     }
   });
   const evalIds = [...index.nodes.values()].filter((n) => n.kind === "evaluation").map((n) => n.id);
