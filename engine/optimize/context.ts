@@ -98,9 +98,9 @@ export class OptimizationContext {
     if (perExample.length < this.splits.validation.length) {
       rec.status = "failed";
       rec.rejectReason = this.exhausted() ?? "stopped before every example was evaluated";
-    } else if (index > 0) {
-      rec.rejectReason = this.regression(perExample);
-      if (rec.rejectReason) rec.status = "rejected";
+    } else if (index > 0 && rec.status === "evaluated") {
+      const regressed = this.regression(perExample);
+      if (regressed) Object.assign(rec, { status: "rejected", rejectReason: regressed });
     }
     return this.record(rec);
   }

@@ -3,6 +3,7 @@ import { prepareGraph } from "../graph/prepare.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { Graph } from "../schema/graph.js";
 import { errorMessage } from "../errors.js";
+import { aggregateMetrics } from "../evaluation/aggregate.js";
 import { applyParams } from "./apply.js";
 import type { CandidateParams, ExampleResult } from "./candidate.js";
 import type { ObjectiveSpec } from "./config.js";
@@ -64,16 +65,26 @@ export async function evaluateParams(opts: EvaluateOptions): Promise<ExampleResu
   return results.filter(Boolean);
 }
 
-/** Mean of each objective's per-example measure, plus passRate, tokens, latency and cost. */
+/**
+ * Per-example means of each objective's measure (evaluation scores, tokens, latency, cost), plus
+ * the dataset-level aggregates: pass rate, p50/p95 latency, total tokens and cost.
+ */
 export function aggregateExamples(results: readonly ExampleResult[], objectives: readonly ObjectiveSpec[]): Record<string, number> {
   const n = Math.max(1, results.length);
   const mean = (f: (r: ExampleResult) => number) => results.reduce((s, r) => s + f(r), 0) / n;
   const evalIds = Object.keys(results[0]?.scores ?? {});
+  const agg = aggregateMetrics(
+    results.map((r) => ({ passed: evalIds.length > 0 && evalIds.every((id) => r.passed[id]), latencyMs: r.latencyMs, tokens: r.tokens, costUsd: r.costUsd })),
+  );
   const out: Record<string, number> = {
     tokens: mean((r) => r.tokens),
     latency: mean((r) => r.latencyMs),
     cost: mean((r) => r.costUsd),
-    passRate: mean((r) => (evalIds.length > 0 && evalIds.every((id) => r.passed[id]) ? 1 : 0)),
+    passRate: agg.passRate,
+    p50LatencyMs: agg.p50LatencyMs,
+    p95LatencyMs: agg.p95LatencyMs,
+    totalTokens: agg.totalTokens,
+    totalCostUsd: agg.totalCostUsd,
   };
   for (const id of evalIds) out[id] = mean((r) => r.scores[id] ?? 0);
   for (const o of objectives) out[o.metric] ??= 0;

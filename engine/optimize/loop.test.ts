@@ -86,3 +86,34 @@ describe("runOptimization", () => {
     ).rejects.toThrow(/objective "gradez" is neither an evaluation node of the graph \(grade\)/);
   });
 });
+
+describe("constraints and the regression guard", () => {
+  it("rejects candidates that violate a constraint and never reports them as best", async () => {
+    const r = await runOptimization({
+      graph,
+      rows,
+      providers: providers(),
+      store: createMemoryOptimizationStore(),
+      config: { ...base, strategy: "random", constraints: [{ metric: "tokens", op: "<=", value: 80 }], limits: { maxCandidates: 12 } },
+    });
+    const violating = r.candidates.filter((c) => c.perExample.length && c.metrics.tokens > 80);
+    expect(violating.length).toBeGreaterThan(0);
+    for (const c of violating) expect(c).toMatchObject({ status: "rejected", rejectReason: "violates a constraint" });
+    expect(r.best.validation.tokens).toBeLessThanOrEqual(80);
+    for (const p of r.pareto) expect(p.validation.tokens).toBeLessThanOrEqual(80);
+  });
+
+  it("rejects a candidate that fails examples the baseline passes", async () => {
+    const r = await runOptimization({
+      graph,
+      rows,
+      providers: providers(),
+      store: createMemoryOptimizationStore(),
+      // A prompt that drops the question: everything the baseline passed now fails.
+      config: { ...base, strategy: "grid", searchSpace: { systemPrompt: false, maxDemos: 0, promptTemplates: ["Reply with the word banana."] }, limits: { maxCandidates: 3 } },
+    });
+    const broken = r.candidates.find((c) => c.params.answer.prompt.includes("banana"))!;
+    expect(broken).toMatchObject({ status: "rejected" });
+    expect(broken.rejectReason).toMatch(/regressed on the control set: passes 0 of \d+ examples the baseline passes/);
+  });
+});
