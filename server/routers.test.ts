@@ -69,7 +69,7 @@ describe("workflows router", () => {
 
   it("gets a workflow with its graph, NOT_FOUND for an unknown id", async () => {
     const qa = await caller.workflows.get({ id: "qa" });
-    expect(qa.graph.nodes.map((n) => n.id)).toEqual(["in", "answer", "grade", "out"]);
+    expect(qa.graph.nodes.map((n) => n.id)).toEqual(["in", "answer", "grade", "out", "tune"]);
     await expectTRPCError(caller.workflows.get({ id: "nope" }), "NOT_FOUND");
     await expectTRPCError(caller.workflows.get({ id: "" }), "BAD_REQUEST");
   });

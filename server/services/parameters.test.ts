@@ -70,6 +70,15 @@ describe("ParameterService (production resolution)", () => {
     expect(await app.db.prisma.parameterVersion.count()).toBe(0);
   });
 
+  it("while production is v1, runs the graph as edited (v1 is the graph's own parameters)", async () => {
+    await app.parameters.listVersions("svc", "answer", "test");
+    const edited = GraphSchema.parse({ ...graph, nodes: graph.nodes.map((n) => (n.id === "answer" ? { ...n, config: { ...n.config, prompt: "Edited: {{ inputs.q }}" } } : n)) });
+    const resolved = await app.parameters.resolve("svc", edited);
+    expect(resolved.versions.answer).toBe(1);
+    const node = resolved.graph.nodes.find((n) => n.id === "answer");
+    expect(node?.kind === "ai" && node.config.prompt).toBe("Edited: {{ inputs.q }}");
+  });
+
   it("caches per node and invalidates on promote and rollback through the same object", async () => {
     const { wrapped, calls } = counting(createParameterStore(app.db.prisma));
     const service = new ParameterService(wrapped, { checkRevision: false });

@@ -82,7 +82,8 @@ export class ParameterService implements ParameterResolver {
       if (n.kind !== "ai") return n;
       const entry = found.get(n.id);
       versions[n.id] = entry?.version ?? 1;
-      return entry ? { ...n, config: entry.params } : n;
+      // v1 is "the graph's own parameters": until a tuned version is promoted, edits to the graph run as they are.
+      return entry && entry.version !== 1 ? { ...n, config: entry.params } : n;
     });
     return { graph: { ...graph, nodes }, versions };
   }
