@@ -6,7 +6,7 @@ import path from "node:path";
 import { createProviderRegistry, prepareGraph, runGraph, sleep, type GraphInput, type Provider, type RunHistorySink } from "../engine/index.js";
 import { openDatabase } from "../server/db.js";
 import { createRunHistoryStore } from "../server/store/run-history.js";
-import { median } from "./timing.js";
+import { median, printTable } from "./timing.js";
 import { langgraphAvailable, langgraphChain, langgraphFanout } from "./langgraph.js";
 
 const waitProvider = (ms: number): Provider => ({
@@ -101,14 +101,6 @@ async function main() {
 
 function ratio(ms: number, floor: number): string {
   return `${(ms / floor).toFixed(3)}× (${ms.toFixed(1)} ms)`;
-}
-
-function printTable(headers: string[], rows: string[][]) {
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i])).join("  ");
-  console.log(line(headers));
-  console.log(line(w.map((n) => "-".repeat(n))));
-  for (const r of rows) console.log(line(r));
 }
 
 await main();

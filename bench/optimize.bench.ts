@@ -6,6 +6,7 @@ import { createMemoryOptimizationStore, createProviderRegistry, OPTIMIZER_STRATE
 import { createSimProvider, simBestScore } from "../engine/providers/sim/index.js";
 import { splitIndices } from "../engine/dataset/split.js";
 import { runNumericBenchmarks } from "./optimize-numeric.js";
+import { printTable } from "./timing.js";
 
 const SEEDS = [1, 2, 3];
 
@@ -50,14 +51,6 @@ async function llmBenchmarks() {
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-
-function printTable(headers: string[], rows: string[][]) {
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i])).join("  ");
-  console.log(line(headers));
-  console.log(line(w.map((n) => "-".repeat(n))));
-  for (const r of rows) console.log(line(r));
-}
 
 // FLOWTUNE_BENCH_LLM_ONLY=1 skips the (slower) numeric part.
 const numeric = process.env.FLOWTUNE_BENCH_LLM_ONLY ? undefined : await runNumericBenchmarks();

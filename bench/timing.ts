@@ -1,3 +1,5 @@
+import { table } from "../cli/format.js";
+
 /** Median wall time in ms of `reps` sequential calls of `f`. */
 export async function median(reps: number, f: () => Promise<unknown>): Promise<number> {
   const t: number[] = [];
@@ -8,4 +10,9 @@ export async function median(reps: number, f: () => Promise<unknown>): Promise<n
   }
   t.sort((a, b) => a - b);
   return t[Math.floor(t.length / 2)];
+}
+
+/** Prints an aligned table (the CLI's formatter). */
+export function printTable(headers: string[], rows: string[][]): void {
+  console.log(table(headers, rows));
 }

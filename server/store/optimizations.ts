@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { FlowtuneError, type ErrorInfo } from "../../engine/index.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { checksumOf, fromJsonText, toJsonText } from "./canonical.js";
+import { runListArgs } from "./paging.js";
 
 export type OptimizationStatus = "running" | "completed" | "failed" | "cancelled" | "interrupted";
 export type CandidateStatus = "evaluated" | "rejected" | "failed";
@@ -324,15 +325,9 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
     },
 
     async listRuns(options = {}) {
-      const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 50)));
+      const { limit, args } = runListArgs(options);
       const rows = await prisma.optimizationRun.findMany({
-        where: {
-          ...(options.workflowId !== undefined ? { workflowId: options.workflowId } : {}),
-          ...(options.status !== undefined ? { status: options.status } : {}),
-        },
-        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        ...(options.cursor !== undefined ? { cursor: { id: options.cursor }, skip: 1 } : {}),
-        take: limit + 1,
+        ...args,
       });
       const runs = rows.slice(0, limit).map(toRun);
       return rows.length > limit ? { runs, nextCursor: runs[runs.length - 1].id } : { runs };

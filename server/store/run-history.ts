@@ -21,6 +21,7 @@ import type Database from "better-sqlite3";
 import type { Statement } from "better-sqlite3";
 import { sqliteConnectionOf } from "../db.js";
 import { checksumOf, fromJsonText, sqliteTimestamp, toJsonText } from "./canonical.js";
+import { runListArgs } from "./paging.js";
 
 export interface RunSummary {
   id: string;
@@ -642,15 +643,9 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     },
 
     async listRuns(options = {}) {
-      const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 50)));
+      const { limit, args } = runListArgs(options);
       const rows = await prisma.run.findMany({
-        where: {
-          ...(options.workflowId !== undefined ? { workflowId: options.workflowId } : {}),
-          ...(options.status !== undefined ? { status: options.status } : {}),
-        },
-        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        ...(options.cursor !== undefined ? { cursor: { id: options.cursor }, skip: 1 } : {}),
-        take: limit + 1,
+        ...args,
         select: summarySelect,
       });
       const page = rows.slice(0, limit).map(toSummary);
