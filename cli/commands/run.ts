@@ -30,6 +30,7 @@ export async function runCommand(arg: string, flags: RunFlags, services: () => P
 
 /** Prints a finished run as JSON (stdout) or as a human summary. */
 export function printResult(result: RunResult, json?: boolean, parameterVersions?: Record<string, number>): void {
+  if (result.historyError) process.stderr.write(`warning: the run history could not be written: ${result.historyError}\n`);
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...runJson(result), parameterVersions }, null, 2)}\n`);
     return;

@@ -19,11 +19,15 @@ export class EventBus {
   /** First history write failure, if any; the run reports it instead of losing history silently. */
   historyError: unknown;
 
+  /** `ready` is the sink's begin(): batches are written after it, without holding up the run. */
   constructor(
     readonly runId: string,
     private readonly sink: RunHistorySink | undefined,
     private readonly now: () => number,
-  ) {}
+    ready?: Promise<void>,
+  ) {
+    if (ready) this.flushing = ready.catch((err) => void (this.historyError ??= err));
+  }
 
   /** Stamps and publishes one event. */
   emit(body: RunEventBody): RunEvent {

@@ -313,3 +313,38 @@ describe("re-run from a node", () => {
     expect(events[0]).toMatchObject({ type: "run.started", parentRunId: first.runId, fromNodeId: "b" });
   });
 });
+
+describe("run history", () => {
+  it("reports a history that could not be written without failing the run", async () => {
+    const history = {
+      async begin() {
+        throw new Error("disk full");
+      },
+      async write() {
+        throw new Error("disk full");
+      },
+    };
+    const { result } = await collect({ graph: graph([aiNode("a", "echo")], [["in", "a"]]), inputs: { q: "x" }, providers: scriptedProvider().registry, history });
+    expect(result.status).toBe("succeeded");
+    expect(result.historyError).toBe("disk full");
+  });
+
+  it("hands every event to the history in order, in batches, after begin", async () => {
+    const calls: string[] = [];
+    const seqs: number[] = [];
+    const history = {
+      async begin() {
+        await new Promise((r) => setTimeout(r, 20));
+        calls.push("begin");
+      },
+      async write(events: RunEvent[]) {
+        calls.push("write");
+        seqs.push(...events.map((e) => e.seq));
+      },
+    };
+    const { events } = await collect({ graph: graph([aiNode("a", "echo"), aiNode("b", "echo")], [["in", "a"], ["a", "b"]]), inputs: { q: "x" }, providers: scriptedProvider().registry, history });
+    expect(calls[0]).toBe("begin");
+    expect(calls.length).toBeLessThan(events.length);
+    expect(seqs).toEqual(events.map((e) => e.seq));
+  });
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createActor } from "xstate";
-import { FlowtuneError } from "../errors.js";
+import { errorMessage, FlowtuneError } from "../errors.js";
 import { resolveInputs } from "../graph/inputs.js";
 import { descendantsOf, topologicalOrder } from "../graph/model.js";
 import { isPreparedGraph, prepareGraph } from "../graph/prepare.js";
@@ -41,8 +41,9 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
   const index = prepared.index;
   const runId = opts.runId ?? randomUUID();
   const workflowId = opts.workflowId ?? graph.id;
-  await opts.history?.begin({ runId, workflowId, graph, inputs, parentRunId: opts.fromRun?.runId });
-  const bus = new EventBus(runId, opts.history, now);
+  // The run starts at once; the history's begin() is the head of its write chain.
+  const begun = opts.history?.begin({ runId, workflowId, graph, inputs, parentRunId: opts.fromRun?.runId });
+  const bus = new EventBus(runId, opts.history, now, begun);
   const scheduler = new Scheduler(index);
   const joinTimers: NodeJS.Timeout[] = [];
   const armed = new Set<string>();
@@ -111,7 +112,17 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
       const nodes: Record<string, NodeResult> = {};
       for (const [id, st] of scheduler.status) nodes[id] = { status: st, output: scheduler.outputs.get(id) };
       void bus.flush().then(() =>
-        resolveResult({ runId, status, outputs, nodes, error, durationMs, usage: { ...core.usage }, costUsd: core.costUsd }),
+        resolveResult({
+          runId,
+          status,
+          outputs,
+          nodes,
+          error,
+          durationMs,
+          usage: { ...core.usage },
+          costUsd: core.costUsd,
+          historyError: bus.historyError === undefined ? undefined : errorMessage(bus.historyError),
+        }),
       );
     },
   });
@@ -121,6 +132,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
   let paused = false;
   return {
     runId,
+    recorded: (begun ?? Promise.resolve()).catch(() => undefined),
     result,
     events: () => bus.events(),
     subscribe: (l: (e: RunEvent) => void) => bus.subscribe(l),

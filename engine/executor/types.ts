@@ -46,11 +46,15 @@ export interface RunResult {
   durationMs: number;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number };
   costUsd: number;
+  /** Set when the run history could not be written (the run itself still ran). */
+  historyError?: string;
 }
 
 /** A run in progress. */
 export interface RunHandle {
   readonly runId: string;
+  /** Resolves once the history has recorded the run's start (at once without a history; never rejects). */
+  readonly recorded: Promise<void>;
   /** Resolves when the run ends (never rejects; failures are in `status`). */
   readonly result: Promise<RunResult>;
   /** Every event from the start, then live ones, ending after the terminal event. */

@@ -108,11 +108,13 @@ export class RunService {
     await Promise.all(handles.map((h) => h.result));
   }
 
-  private track(handle: RunHandle): { runId: string } {
+  // Returns once the run exists in the history, so an immediate runs.get finds it.
+  private async track(handle: RunHandle): Promise<{ runId: string }> {
     this.live.set(handle.runId, handle);
     void handle.result.then(() => {
       setTimeout(() => this.live.delete(handle.runId), LINGER_MS).unref();
     });
+    await handle.recorded;
     return { runId: handle.runId };
   }
 
