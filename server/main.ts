@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     databaseUrl: process.env.DATABASE_URL || undefined,
     latencyScale: envNumber("FLOWTUNE_SIM_LATENCY_SCALE"),
     seedExamples: process.env.FLOWTUNE_SEED_EXAMPLES !== "0",
+    // The server owns background optimizations: interrupted ones continue where they stopped.
+    resumeOptimizations: true,
   });
 
   let running;

@@ -1,10 +1,16 @@
 import { createCallerFactory, router } from "./trpc.js";
+import { datasetsRouter } from "./routers/datasets.js";
+import { optimizationsRouter } from "./routers/optimizations.js";
+import { parametersRouter } from "./routers/parameters.js";
 import { runsRouter } from "./routers/runs.js";
 import { workflowsRouter } from "./routers/workflows.js";
 
 export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
+  optimizations: optimizationsRouter,
+  datasets: datasetsRouter,
+  parameters: parametersRouter,
 });
 
 /** The API's type: the editor imports it (type only) for its tRPC client. */

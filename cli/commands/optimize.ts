@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { OPTIMIZER_STRATEGIES, parseDataset, runOptimization, type OptimizeConfigInput, type OptimizeResult, type ScoredParams } from "../../engine/index.js";
+import { OPTIMIZER_STRATEGIES, parseDataset, type OptimizeConfigInput, type OptimizeResult, type ScoredParams } from "../../engine/index.js";
 import type { AppServices } from "../../server/services/app.js";
-import { engineOptimizationStore } from "../../server/services/optimization-store.js";
+import type { SavedVersion } from "../../server/services/optimizations.js";
 import { createDatasetStore } from "../../server/store/datasets.js";
 import { createOptimizationStore } from "../../server/store/optimizations.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -43,8 +43,6 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
   // from each target's current production parameters.
   const workflowId = await storedWorkflowId(arg, services);
   const app = await services();
-  const stored = await app.workflows.get(workflowId);
-  const { graph } = await app.parameters.resolve(workflowId, stored!.graph);
   const { rows, datasetId } = await loadRows(flags.dataset, app);
   const config: OptimizeConfigInput = {
     targets: flags.node,
@@ -58,17 +56,13 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
     concurrency: int(flags.concurrency, "--concurrency") ?? 4,
     seed: int(flags.seed, "--seed") ?? 0,
   };
-  const sqlite = createOptimizationStore(app.db.prisma);
   let resumeRunId: string | undefined;
   if (flags.resume) {
-    // A run whose process was killed still says "running": mark it interrupted first.
-    await sqlite.markInterrupted();
-    const run = await sqlite.getRun(flags.resume);
+    const run = await app.optimizations.getRun(flags.resume);
     if (!run) throw new UsageError(`optimization ${flags.resume} not found`);
     if (run.status === "completed") throw new UsageError(`optimization ${flags.resume} already completed`);
     // The stored configuration wins: a resume must replay exactly what was started.
-    Object.assign(config, run.config);
-    await sqlite.reopenRun(flags.resume);
+    Object.assign(config, (await app.optimizer.reopenForResume(flags.resume)).config);
     resumeRunId = flags.resume;
   }
   const bar = flags.json ? undefined : new ProgressBar(config.limits?.maxCandidates ?? 24, `optimize ${config.strategy}`);
@@ -76,24 +70,22 @@ export async function optimizeCommand(arg: string, flags: OptimizeFlags, service
   const onSignal = () => ctl.abort();
   process.once("SIGINT", onSignal);
   let result: OptimizeResult;
+  let versions: SavedVersion[];
   try {
-    result = await runOptimization({
-      graph,
+    // The same loop (and front → versions) the API runs in the background, here in the foreground.
+    ({ result, versions } = await app.optimizer.execute({
+      workflowId,
       rows,
       config,
-      providers: app.providers,
-      store: engineOptimizationStore(sqlite),
-      workflowId,
       datasetId,
       resumeRunId,
       signal: ctl.signal,
       onProgress: (p) =>
         bar?.update(p.candidates, `best ${p.best ? p.best.objectives.map((v) => fmt(v)).join("/") : "-"} · ${p.spend.tokens} tok · ${p.spend.llmCalls} calls`),
-    });
+    }));
   } finally {
     process.off("SIGINT", onSignal);
   }
-  const versions = await saveFrontAsVersions(app, sqlite, result, workflowId, datasetId);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runId: result.runId, status: result.status, stopReason: result.stopReason, baseline: result.baseline, best: result.best, pareto: result.pareto, versions, tokensSpent: result.tokensSpent, costSpent: result.costSpent, llmCalls: result.llmCalls }, null, 2)}\n`);
   } else {
@@ -159,29 +151,6 @@ async function fromOptimizerNode(arg: string, flags: OptimizeFlags, services: ()
     concurrency: String(c.concurrency),
     seed: String(c.seed),
   };
-}
-
-/** Every Pareto-front parameter set becomes an immutable candidate version, with the metrics that justify it. */
-async function saveFrontAsVersions(app: AppServices, sqlite: ReturnType<typeof createOptimizationStore>, result: OptimizeResult, workflowId: string, datasetId?: string) {
-  const rows = (await sqlite.listCandidates(result.runId, { split: "validation", limit: 1000 })).candidates;
-  const out: Array<{ index: number; nodeId: string; version: number; created: boolean }> = [];
-  for (const p of result.pareto) {
-    for (const [nodeId, params] of Object.entries(p.params)) {
-      const { version, created } = await app.parameters.createVersion({
-        workflowId,
-        nodeId,
-        params,
-        metrics: { validation: p.validation, test: p.test },
-        datasetId: datasetId ?? null,
-        optimizationRunId: result.runId,
-        sourceCandidateId: rows.find((r) => r.index === p.index)?.id ?? null,
-        actor: "optimizer",
-        note: `candidate ${p.index} of optimization ${result.runId}`,
-      });
-      out.push({ index: p.index, nodeId, version: version.version, created });
-    }
-  }
-  return out;
 }
 
 async function loadRows(ref: string, app: AppServices): Promise<{ rows: Record<string, unknown>[]; datasetId?: string }> {

@@ -1,6 +1,6 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
-import { NodeIdSchema, type RunEvent } from "../../engine/browser.js";
+import { NodeIdSchema, RunStatusSchema, type RunEvent } from "../../engine/browser.js";
 import { publicProcedure, router } from "../trpc.js";
 
 const RunId = z.string().min(1).max(200);
@@ -41,6 +41,7 @@ export const runsRouter = router({
       z
         .object({
           workflowId: NodeIdSchema.optional(),
+          status: RunStatusSchema.optional(),
           limit: z.number().int().min(1).max(500).optional(),
           cursor: z.string().min(1).optional(),
         })

@@ -1,7 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { NodeIdSchema, parseGraph, type GraphInput } from "../../engine/browser.js";
-import { publicProcedure, router } from "../trpc.js";
+import { GraphValidationError, NodeIdSchema, parseGraph, type Graph, type GraphInput } from "../../engine/browser.js";
+import { diffGraphs } from "../store/workflow-diff.js";
+import { storableGraph, type SaveMode, type WorkflowRecord } from "../store/workflows.js";
+import { publicProcedure, router, type Context } from "../trpc.js";
 
 /**
  * The graph arrives as an untyped document and is checked by `parseGraph` (the engine's
@@ -13,16 +15,114 @@ const GraphDocument = z.custom<GraphInput>((v) => typeof v === "object" && v !==
   message: "graph must be a JSON object",
 });
 
+/** `$schema` written into exported graph files (relative, as in examples/*.flow.json). */
+export const GRAPH_SCHEMA_REF = "../docs/graph.schema.json";
+
+const Note = z.string().max(2000).optional();
+const Version = z.number().int().min(1);
+const WorkflowRef = z.object({ id: NodeIdSchema });
+const VersionRef = z.object({ id: NodeIdSchema, version: Version });
+
+function notFound(id: string, version?: number): TRPCError {
+  const what = version === undefined ? `workflow "${id}"` : `version ${version} of workflow "${id}"`;
+  return new TRPCError({ code: "NOT_FOUND", message: `${what} not found` });
+}
+
+/** The workflow at `version` (default: latest), or NOT_FOUND. */
+async function load(ctx: Context, id: string, version?: number): Promise<WorkflowRecord> {
+  const wf = version === undefined ? await ctx.services.workflows.get(id) : await ctx.services.workflows.getVersion(id, version);
+  if (!wf) throw notFound(id, version);
+  return wf;
+}
+
+/** Validates a graph document and saves it in the given mode (the store drops `$schema`). */
+function saveDocument(ctx: Context, doc: unknown, note: string | undefined, mode: SaveMode) {
+  return ctx.services.workflows.save(parseGraph(doc), note, { mode });
+}
+
+/** The exported file: pretty JSON with `$schema` first, newline-terminated. */
+function exportText(graph: Graph): string {
+  return `${JSON.stringify({ $schema: GRAPH_SCHEMA_REF, ...storableGraph(graph) }, null, 2)}\n`;
+}
+
+const versionsRouter = router({
+  /** Version history, newest first (without graphs). */
+  list: publicProcedure.input(WorkflowRef).query(async ({ ctx, input }) => {
+    await load(ctx, input.id);
+    return ctx.services.workflows.listVersions(input.id);
+  }),
+
+  get: publicProcedure.input(VersionRef).query(({ ctx, input }) => load(ctx, input.id, input.version)),
+
+  /** What changed from version `a` to version `b`. */
+  diff: publicProcedure
+    .input(z.object({ id: NodeIdSchema, a: Version, b: Version }))
+    .query(async ({ ctx, input }) => {
+      const [a, b] = await Promise.all([load(ctx, input.id, input.a), load(ctx, input.id, input.b)]);
+      return { id: input.id, a: input.a, b: input.b, ...diffGraphs(a.graph, b.graph) };
+    }),
+
+  /** Saves an old version's graph as the newest version (no new version if it is the latest already). */
+  restore: publicProcedure
+    .input(z.object({ id: NodeIdSchema, version: Version, note: Note }))
+    .mutation(async ({ ctx, input }) => {
+      const old = await load(ctx, input.id, input.version);
+      return ctx.services.workflows.save(old.graph, input.note ?? `restored version ${input.version}`, { mode: "update" });
+    }),
+});
+
 export const workflowsRouter = router({
   list: publicProcedure.query(({ ctx }) => ctx.services.workflows.list()),
 
-  get: publicProcedure.input(z.object({ id: NodeIdSchema })).query(async ({ ctx, input }) => {
-    const wf = await ctx.services.workflows.get(input.id);
-    if (!wf) throw new TRPCError({ code: "NOT_FOUND", message: `workflow "${input.id}" not found` });
-    return wf;
+  get: publicProcedure
+    .input(z.object({ id: NodeIdSchema, version: Version.optional() }))
+    .query(({ ctx, input }) => load(ctx, input.id, input.version)),
+
+  /** Creates a workflow at version 1; CONFLICT if the id exists. */
+  create: publicProcedure
+    .input(z.object({ graph: GraphDocument, note: Note }))
+    .mutation(({ ctx, input }) => saveDocument(ctx, input.graph, input.note, "create")),
+
+  /** Adds a version when the graph changed; the graph's id must be `id`; NOT_FOUND if unknown. */
+  update: publicProcedure
+    .input(z.object({ id: NodeIdSchema, graph: GraphDocument, note: Note }))
+    .mutation(({ ctx, input }) => {
+      const graphId = (input.graph as { id?: unknown }).id;
+      if (graphId !== input.id) {
+        throw new GraphValidationError([
+          { field: "id", message: `graph id ${JSON.stringify(graphId)} does not match workflow "${input.id}"` },
+        ]);
+      }
+      return saveDocument(ctx, input.graph, input.note, "update");
+    }),
+
+  /** Create-or-update (kept for existing clients). */
+  save: publicProcedure
+    .input(z.object({ graph: GraphDocument, note: Note }))
+    .mutation(({ ctx, input }) => saveDocument(ctx, input.graph, input.note, "upsert")),
+
+  delete: publicProcedure.input(WorkflowRef).mutation(async ({ ctx, input }) => {
+    if (!(await ctx.services.workflows.delete(input.id))) throw notFound(input.id);
+    return { ok: true as const };
   }),
 
-  save: publicProcedure
-    .input(z.object({ graph: GraphDocument, note: z.string().max(2000).optional() }))
-    .mutation(({ ctx, input }) => ctx.services.workflows.save(parseGraph(input.graph), input.note)),
+  /** Parses and validates a graph file's text, then creates the workflow or adds a version. */
+  import: publicProcedure
+    .input(z.object({ json: z.string().min(1).max(5_000_000), note: Note }))
+    .mutation(({ ctx, input }) => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(input.json);
+      } catch (error) {
+        throw new GraphValidationError([{ message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+      }
+      return saveDocument(ctx, doc, input.note ?? "imported", "upsert");
+    }),
+
+  /** The graph file's text (pretty JSON with `$schema`) of a version (default: latest). */
+  export: publicProcedure
+    .input(z.object({ id: NodeIdSchema, version: Version.optional() }))
+    .query(async ({ ctx, input }) => exportText((await load(ctx, input.id, input.version)).graph)),
+
+  versions: versionsRouter,
 });

@@ -4,6 +4,7 @@
  */
 import type { Graph } from "../../engine/schema/graph.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { FlowtuneError } from "../../engine/errors.js";
 import { checksumOf } from "./canonical.js";
 
 export interface WorkflowSummary {
@@ -38,6 +39,26 @@ export interface SaveResult {
   newVersion: boolean;
 }
 
+/**
+ * How `save` treats an existing (or missing) workflow: `upsert` creates or adds a version,
+ * `create` fails with CONFLICT if the id exists, `update` fails with NOT_FOUND if it does not.
+ */
+export type SaveMode = "upsert" | "create" | "update";
+
+export interface SaveOptions {
+  mode?: SaveMode;
+}
+
+/**
+ * The graph as stored: without its `$schema` reference (an editor hint that depends on where the
+ * file lives), so that the checksum, and so versioning, ignores it.
+ */
+export function storableGraph(graph: Graph): Graph {
+  if (graph.$schema === undefined) return graph;
+  const { $schema: _ignored, ...rest } = graph;
+  return rest;
+}
+
 export interface WorkflowStore {
   /** All workflows, most recently updated first. */
   list(): Promise<WorkflowSummary[]>;
@@ -48,9 +69,11 @@ export interface WorkflowStore {
   listVersions(id: string): Promise<WorkflowVersionInfo[]>;
   /**
    * Saves `graph` (already validated by the caller) under `graph.id`: creates the workflow at
-   * version 1, or adds version n+1 if the graph changed. All in one transaction.
+   * version 1, or adds version n+1 if the graph changed. All in one transaction. `options.mode`
+   * restricts it to creating (CONFLICT if the id exists) or updating (NOT_FOUND if it does not).
+   * The graph's `$schema` is not stored (see storableGraph).
    */
-  save(graph: Graph, note?: string): Promise<SaveResult>;
+  save(graph: Graph, note?: string, options?: SaveOptions): Promise<SaveResult>;
   /** Deletes the workflow and its versions (its runs stay in the history); false if unknown. */
   delete(id: string): Promise<boolean>;
 }
@@ -87,11 +110,18 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
     return row ? toRecord(workflow, row) : undefined;
   }
 
-  async function saveOnce(graph: Graph, note: string | undefined): Promise<SaveResult> {
+  async function saveOnce(input: Graph, note: string | undefined, mode: SaveMode): Promise<SaveResult> {
+    const graph = storableGraph(input);
     const checksum = checksumOf(graph);
     const text = JSON.stringify(graph);
     return prisma.$transaction(async (tx) => {
       const existing = await tx.workflow.findUnique({ where: { id: graph.id } });
+      if (existing && mode === "create") {
+        throw new FlowtuneError("CONFLICT", `workflow "${graph.id}" already exists`, { field: "id" });
+      }
+      if (!existing && mode === "update") {
+        throw new FlowtuneError("NOT_FOUND", `workflow "${graph.id}" not found`);
+      }
       if (!existing) {
         const now = new Date();
         const workflow = await tx.workflow.create({
@@ -147,14 +177,18 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
       });
     },
 
-    async save(graph, note) {
+    async save(graph, note, options) {
       // A concurrent save of the same workflow (another process) can win the race for a
       // version number; the unique (workflowId, version) key rejects ours, so try again.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await saveOnce(graph, note);
+          return await saveOnce(graph, note, options?.mode ?? "upsert");
         } catch (error) {
           if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+          // Lost a race to create the same id: for a create that is a conflict.
+          if (options?.mode === "create") {
+            throw new FlowtuneError("CONFLICT", `workflow "${graph.id}" already exists`, { field: "id" });
+          }
         }
       }
     },

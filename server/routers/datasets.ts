@@ -1,0 +1,49 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { publicProcedure, router } from "../trpc.js";
+
+/** Largest dataset text accepted over the API (10 MB). */
+export const MAX_DATASET_TEXT = 10 * 1024 * 1024;
+
+const NameOrId = z.string().min(1).max(200);
+
+export const datasetsRouter = router({
+  /** Parses the text (CSV when fileName ends in .csv, else JSONL) and stores it as a new version (or the same one for identical rows). */
+  import: publicProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(200),
+        fileName: z.string().min(1).max(255),
+        text: z.string().min(1).max(MAX_DATASET_TEXT, `a dataset may have at most ${MAX_DATASET_TEXT} characters`),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.datasets.importDataset(input)),
+
+  /** Every version of every dataset, by name, newest version first. */
+  list: publicProcedure.query(({ ctx }) => ctx.services.datasets.list()),
+
+  /** One dataset (by id, or by name: newest version unless `version`) with a page of its rows. */
+  get: publicProcedure
+    .input(
+      z.object({
+        nameOrId: NameOrId,
+        version: z.number().int().min(1).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const ds = await ctx.services.datasets.get(input.nameOrId, input.version, { offset: input.offset, limit: input.limit });
+      if (!ds) throw new TRPCError({ code: "NOT_FOUND", message: `dataset "${input.nameOrId}"${input.version ? ` v${input.version}` : ""} not found` });
+      return ds;
+    }),
+
+  /** Deletes one version (id, or name + version) or all versions of a name; CONFLICT when an optimization used it. */
+  delete: publicProcedure
+    .input(z.object({ nameOrId: NameOrId, version: z.number().int().min(1).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await ctx.services.datasets.delete(input.nameOrId, input.version);
+      if (deleted === 0) throw new TRPCError({ code: "NOT_FOUND", message: `dataset "${input.nameOrId}" not found` });
+      return { deleted };
+    }),
+});

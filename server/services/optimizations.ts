@@ -1,0 +1,394 @@
+/**
+ * Optimizations for the server and the CLI alike: validation, the run record, the engine loop
+ * (foreground for the CLI, background jobs for the API), progress streams with sequence numbers,
+ * resume of interrupted or cancelled runs, and saving the Pareto front as parameter versions.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  checkConfig,
+  FlowtuneError,
+  OptimizeConfigSchema,
+  runOptimization,
+  type OptimizationStore as EngineStore,
+  type OptimizeConfig,
+  type OptimizeConfigInput,
+  type OptimizeResult,
+  type ProgressInfo,
+  type ProviderRegistry,
+} from "../../engine/index.js";
+import { abortedByShutdown, ProgressChannel, type JobRunner, type Sequenced } from "../jobs/index.js";
+import type { DatasetStore } from "../store/datasets.js";
+import type { CandidateRecord, OptimizationRunRecord, OptimizationStatus, OptimizationStore } from "../store/optimizations.js";
+import type { WorkflowStore } from "../store/workflows.js";
+import { engineOptimizationStore } from "./optimization-store.js";
+import type { ParameterService } from "./parameters.js";
+
+// Finished runs' progress stays in memory briefly so a late subscriber still reads it live.
+const LINGER_MS = 30_000;
+
+/** One Pareto-front parameter set saved as a candidate version of one node. */
+export interface SavedVersion {
+  index: number;
+  nodeId: string;
+  version: number;
+  created: boolean;
+}
+
+/** One item of an optimization's progress stream. */
+export interface OptimizationProgress {
+  runId: string;
+  /** `status` when the run's status changes, `candidate` when a candidate was evaluated (or replayed). */
+  type: "status" | "candidate";
+  status: OptimizationStatus;
+  /** Validation candidates done (baseline included) and the limit. */
+  candidates: number;
+  maxCandidates: number;
+  /** The best candidate so far by the objectives (name → value). */
+  best?: { index: number; objectives: Record<string, number> };
+  spend: { tokens: number; costUsd: number; llmCalls: number };
+  error?: string;
+  /** On completion: the versions the front was saved as. */
+  versions?: SavedVersion[];
+}
+
+export type OptimizationProgressEvent = Sequenced<OptimizationProgress>;
+
+export interface OptimizationServiceDeps {
+  workflows: WorkflowStore;
+  datasets: DatasetStore;
+  optimizations: OptimizationStore;
+  parameters: ParameterService;
+  providers: ProviderRegistry;
+  jobs: JobRunner;
+}
+
+export interface StartOptimizationInput {
+  workflowId: string;
+  config: OptimizeConfigInput;
+  /** An imported dataset's name (newest version) or id. */
+  dataset: string;
+  /** Who asked; not recorded yet (saved versions say "optimizer", as from the CLI) until authentication exists. */
+  actor?: string;
+}
+
+/** What a foreground optimization (the CLI) runs: one workflow, its config and rows. */
+export interface ExecuteOptimizationInput {
+  workflowId: string;
+  config: OptimizeConfigInput;
+  rows: Record<string, unknown>[];
+  datasetId?: string;
+  /** Continue this (reopened or freshly created) run instead of creating one. */
+  resumeRunId?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressInfo) => void;
+  /** Where the loop persists itself (default: the SQLite store through its engine adapter). */
+  store?: EngineStore;
+}
+
+/** Starts, tracks, cancels and resumes optimizations; saves their fronts as parameter versions. */
+export class OptimizationService {
+  private readonly channels = new Map<string, ProgressChannel<OptimizationProgress>>();
+
+  constructor(private readonly deps: OptimizationServiceDeps) {}
+
+  /**
+   * Validates the request, records the run and returns its id at once; the optimization runs in
+   * the background through the job runner. NOT_FOUND for an unknown workflow or dataset,
+   * INPUT_INVALID (with the field) for a config that does not fit the graph.
+   */
+  async start(input: StartOptimizationInput): Promise<{ runId: string }> {
+    const config = OptimizeConfigSchema.parse(input.config);
+    const wf = await this.deps.workflows.get(input.workflowId);
+    if (!wf) throw new FlowtuneError("NOT_FOUND", `workflow "${input.workflowId}" not found`);
+    const { graph } = await this.deps.parameters.resolve(wf.id, wf.graph);
+    checkConfig(graph, config);
+    const { rows, datasetId } = await this.loadDataset(input.dataset);
+    const run = await this.deps.optimizations.createRun({
+      id: randomUUID(),
+      workflowId: wf.id,
+      workflowVersion: wf.version,
+      targetNodeIds: config.targets,
+      datasetId,
+      config: config as unknown as Record<string, unknown>,
+    });
+    this.submit(run.id, wf.id, config, rows, datasetId);
+    return { runId: run.id };
+  }
+
+  /**
+   * Continues an interrupted or cancelled run in the background: stored candidates are replayed,
+   * not re-evaluated. CONFLICT when it is running, completed or failed, or was started from a file.
+   */
+  async resume(runId: string): Promise<{ runId: string }> {
+    const run = await this.mustGet(runId);
+    if (this.deps.jobs.active().some((j) => j.id === runId)) throw new FlowtuneError("CONFLICT", `optimization ${runId} is already running`);
+    if (!run.datasetId) throw new FlowtuneError("CONFLICT", `optimization ${runId} was started from a dataset file; resume it with the CLI`);
+    const { rows } = await this.loadDataset(run.datasetId);
+    await this.deps.optimizations.reopenRun(runId);
+    this.submit(runId, run.workflowId, run.config as unknown as OptimizeConfig, rows, run.datasetId);
+    return { runId };
+  }
+
+  /** Stops a queued or running optimization (resumable later); false when it is not running here. */
+  async cancel(runId: string): Promise<{ cancelled: boolean; status: OptimizationStatus }> {
+    const job = this.deps.jobs.active().find((j) => j.id === runId);
+    if (!job) return { cancelled: false, status: (await this.mustGet(runId)).status };
+    await this.deps.jobs.cancel(runId);
+    // A job dropped from the queue never ran: its run record still says "running".
+    if (job.state === "queued") {
+      await this.deps.optimizations.finishRun(runId, { status: "cancelled", error: { code: "RUN_CANCELLED", message: "cancelled before it started" } });
+      this.channel(runId).close(this.statusEvent(runId, "cancelled"));
+    }
+    return { cancelled: true, status: (await this.mustGet(runId)).status };
+  }
+
+  /** The run record, or undefined. */
+  get(runId: string): Promise<OptimizationRunRecord | undefined> {
+    return this.deps.optimizations.getRun(runId);
+  }
+
+  /** Runs newest first, cursor-paginated. */
+  list(options: { workflowId?: string; status?: OptimizationStatus; limit?: number; cursor?: string } = {}) {
+    return this.deps.optimizations.listRuns(options);
+  }
+
+  /** A page of a run's candidates (per-example results only when asked for); NOT_FOUND for an unknown run. */
+  async candidates(runId: string, options: { split?: string; limit?: number; cursor?: number; perExample?: boolean } = {}) {
+    await this.mustGet(runId);
+    const page = await this.deps.optimizations.listCandidates(runId, options);
+    const candidates: CandidateRecord[] = options.perExample ? page.candidates : page.candidates.map(({ perExample: _p, ...c }) => c);
+    return { candidates, nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Progress events with seq > afterSeq, then live ones until the run ends. A run not followed
+   * in memory (finished long ago, or by another process) yields one event with its stored state.
+   * NOT_FOUND for an unknown run (checked before the first event).
+   */
+  async progress(runId: string, afterSeq?: number, signal?: AbortSignal): Promise<AsyncIterable<OptimizationProgressEvent>> {
+    const channel = this.channels.get(runId);
+    if (channel) return channel.read(afterSeq, signal);
+    const run = await this.mustGet(runId);
+    const snapshot = new ProgressChannel<OptimizationProgress>();
+    snapshot.close(await this.storedState(run));
+    return snapshot.read(-1, signal);
+  }
+
+  /**
+   * Runs an optimization in the foreground (the CLI) from the workflow's production parameters,
+   * then saves the Pareto front as candidate versions.
+   */
+  async execute(input: ExecuteOptimizationInput): Promise<{ result: OptimizeResult; versions: SavedVersion[] }> {
+    const stored = await this.deps.workflows.get(input.workflowId);
+    if (!stored) throw new FlowtuneError("NOT_FOUND", `workflow "${input.workflowId}" not found`);
+    const { graph } = await this.deps.parameters.resolve(stored.id, stored.graph);
+    const result = await runOptimization({
+      graph,
+      rows: input.rows,
+      config: input.config,
+      providers: this.deps.providers,
+      store: input.store ?? engineOptimizationStore(this.deps.optimizations),
+      workflowId: stored.id,
+      datasetId: input.datasetId,
+      resumeRunId: input.resumeRunId,
+      signal: input.signal,
+      onProgress: input.onProgress,
+    });
+    const versions = await this.saveFrontAsVersions(result, stored.id, input.datasetId);
+    return { result, versions };
+  }
+
+  /**
+   * Prepares a foreground resume (the CLI): marks runs of dead processes interrupted, checks the
+   * run can be resumed and reopens it; returns its stored configuration (which a resume must replay).
+   */
+  async reopenForResume(runId: string): Promise<OptimizationRunRecord> {
+    await this.deps.optimizations.markInterrupted();
+    const run = await this.mustGet(runId);
+    if (run.status === "completed") throw new FlowtuneError("CONFLICT", `optimization ${runId} already completed`);
+    return this.deps.optimizations.reopenRun(runId);
+  }
+
+  /** Every interrupted optimization with a stored dataset is resumed in the background; returns their ids. */
+  async resumeInterrupted(): Promise<string[]> {
+    const resumed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.optimizations.listRuns({ status: "interrupted", limit: 500, cursor });
+      for (const run of page.runs) {
+        try {
+          await this.resume(run.id);
+          resumed.push(run.id);
+        } catch (err) {
+          console.warn(`flowtune: optimization ${run.id} not resumed: ${(err as Error).message}`);
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return resumed;
+  }
+
+  /** Every Pareto-front parameter set becomes an immutable candidate version, with the metrics that justify it. */
+  async saveFrontAsVersions(result: OptimizeResult, workflowId: string, datasetId?: string): Promise<SavedVersion[]> {
+    const rows = (await this.deps.optimizations.listCandidates(result.runId, { split: "validation", limit: 1000 })).candidates;
+    const out: SavedVersion[] = [];
+    for (const p of result.pareto) {
+      for (const [nodeId, params] of Object.entries(p.params)) {
+        const { version, created } = await this.deps.parameters.createVersion({
+          workflowId,
+          nodeId,
+          params,
+          metrics: { validation: p.validation, test: p.test },
+          datasetId: datasetId ?? null,
+          optimizationRunId: result.runId,
+          sourceCandidateId: rows.find((r) => r.index === p.index)?.id ?? null,
+          actor: "optimizer",
+          note: `candidate ${p.index} of optimization ${result.runId}`,
+        });
+        out.push({ index: p.index, nodeId, version: version.version, created });
+      }
+    }
+    return out;
+  }
+
+  // The background job: the same execute() the CLI uses, with progress fed into the run's channel.
+  private submit(runId: string, workflowId: string, config: OptimizeConfigInput, rows: Record<string, unknown>[], datasetId: string): void {
+    const channel = this.channel(runId);
+    const maxCandidates = OptimizeConfigSchema.parse(config).limits.maxCandidates;
+    const names = OptimizeConfigSchema.parse(config).objectives.map((o) => o.metric);
+    channel.push({ ...this.statusEvent(runId, "running"), maxCandidates });
+    this.deps.jobs.submit({
+      id: runId,
+      kind: "optimization",
+      run: async (signal) => {
+        const { store, settled } = this.jobStore(signal);
+        try {
+          const { versions } = await this.execute({
+            workflowId,
+            config,
+            rows,
+            datasetId,
+            resumeRunId: runId,
+            signal,
+            store,
+            onProgress: (p) => channel.push(this.progressEvent(runId, p, names)),
+          });
+          channel.close({ ...this.statusEvent(runId, "completed"), versions });
+        } catch (err) {
+          await settled();
+          let status: OptimizationStatus = abortedByShutdown(signal) ? "interrupted" : signal.aborted ? "cancelled" : "failed";
+          if (status !== "interrupted") {
+            // A run the loop could not finish (e.g. it failed before the loop started) is finished here.
+            await this.deps.optimizations.finishRun(runId, { status, error: { code: status === "cancelled" ? "RUN_CANCELLED" : "OPTIMIZATION_FAILED", message: (err as Error).message } }).catch(() => undefined);
+            status = (await this.get(runId))?.status ?? status;
+          }
+          channel.close({ ...this.statusEvent(runId, status), error: (err as Error).message });
+        } finally {
+          this.linger(runId, channel);
+        }
+      },
+    });
+  }
+
+  /**
+   * The engine store for a background run: a shutdown leaves the run `running` (the caller marks
+   * it interrupted, resumable) instead of finishing it as cancelled, and `settled` waits for
+   * candidate writes still in flight when the loop gave up.
+   */
+  private jobStore(signal: AbortSignal): { store: EngineStore; settled: () => Promise<void> } {
+    const inner = engineOptimizationStore(this.deps.optimizations);
+    const pending = new Set<Promise<void>>();
+    return {
+      store: {
+        ...inner,
+        appendCandidate: (runId, c) => {
+          const p = inner.appendCandidate(runId, c);
+          pending.add(p);
+          return p.finally(() => pending.delete(p));
+        },
+        finishRun: async (runId, r) => {
+          if (r.status !== "completed" && abortedByShutdown(signal)) return;
+          await inner.finishRun(runId, r);
+        },
+      },
+      settled: async () => {
+        await Promise.allSettled([...pending]);
+      },
+    };
+  }
+
+  private progressEvent(runId: string, p: ProgressInfo, names: string[]): OptimizationProgress {
+    return {
+      runId,
+      type: "candidate",
+      status: "running",
+      candidates: p.candidates,
+      maxCandidates: p.maxCandidates,
+      best: p.best ? { index: p.best.index, objectives: Object.fromEntries(names.map((n, i) => [n, p.best!.objectives[i]])) } : undefined,
+      spend: { ...p.spend },
+    };
+  }
+
+  // A status change carries the latest figures forward.
+  private statusEvent(runId: string, status: OptimizationStatus): OptimizationProgress {
+    const last = this.channels.get(runId)?.last();
+    return {
+      runId,
+      type: "status",
+      status,
+      candidates: last?.candidates ?? 0,
+      maxCandidates: last?.maxCandidates ?? 0,
+      best: last?.best,
+      spend: last?.spend ?? { tokens: 0, costUsd: 0, llmCalls: 0 },
+    };
+  }
+
+  private async storedState(run: OptimizationRunRecord): Promise<OptimizationProgress> {
+    const config = run.config as unknown as OptimizeConfig;
+    let candidates = 0;
+    let cursor: number | undefined;
+    do {
+      const page = await this.deps.optimizations.listCandidates(run.id, { split: "validation", limit: 1000, cursor });
+      candidates += page.candidates.length;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    const best = run.best as { index: number; validation: Record<string, number> } | undefined;
+    const names = config.objectives.map((o) => o.metric);
+    return {
+      runId: run.id,
+      type: "status",
+      status: run.status,
+      candidates,
+      maxCandidates: config.limits.maxCandidates,
+      best: best ? { index: best.index, objectives: Object.fromEntries(names.map((n) => [n, best.validation[n]])) } : undefined,
+      spend: { tokens: run.tokensSpent, costUsd: run.costSpent, llmCalls: run.llmCalls },
+      error: run.error?.message,
+    };
+  }
+
+  private channel(runId: string): ProgressChannel<OptimizationProgress> {
+    let channel = this.channels.get(runId);
+    if (!channel) this.channels.set(runId, (channel = new ProgressChannel()));
+    return channel;
+  }
+
+  private linger(runId: string, channel: ProgressChannel<OptimizationProgress>): void {
+    // A resume within the linger time reopens the channel: keep it then.
+    setTimeout(() => {
+      if (channel.closed && this.channels.get(runId) === channel) this.channels.delete(runId);
+    }, LINGER_MS).unref();
+  }
+
+  private async mustGet(runId: string): Promise<OptimizationRunRecord> {
+    const run = await this.deps.optimizations.getRun(runId);
+    if (!run) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`);
+    return run;
+  }
+
+  private async loadDataset(ref: string): Promise<{ rows: Record<string, unknown>[]; datasetId: string }> {
+    const ds = await this.deps.datasets.get(ref);
+    if (!ds) throw new FlowtuneError("NOT_FOUND", `dataset "${ref}" not found`, { field: "dataset" });
+    if (ds.records.length < 3) throw new FlowtuneError("INPUT_INVALID", `an optimization needs at least 3 dataset rows (got ${ds.records.length})`, { field: "dataset" });
+    return { rows: ds.records.map((r) => r.data), datasetId: ds.id };
+  }
+}
