@@ -6,12 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isTrackedEnvelope, TRPCError } from "@trpc/server";
+import { isTrackedEnvelope } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "./router.js";
 import type { OptimizationProgressEvent } from "./services/optimizations.js";
 import { createAppServices, type AppServices } from "./services/app.js";
 import { createContext } from "./trpc.js";
+import { expectTRPCError } from "./test-app.js";
 
 type Caller = ReturnType<typeof createCaller>;
 
@@ -58,16 +59,6 @@ async function readProgress(iterable: AsyncIterable<unknown>, until?: (e: Optimi
     if (until?.(event)) break;
   }
   return events;
-}
-
-async function expectTRPCError(p: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  expect((err as TRPCError).code).toBe(code);
-  return err as TRPCError;
 }
 
 /** Every stored candidate of a run, all splits. */
