@@ -2,6 +2,7 @@
  * Flowtune's HTTP server (node:http):
  *   /trpc/*       the tRPC API (queries and mutations over HTTP, subscriptions over SSE)
  *   /api/health   liveness probe (JSON)
+ *   /api/*        the REST API for scripts and CI (server/rest; /api/openapi.json describes it)
  *   anything else the built editor from dist/editor, with a fallback to index.html for
  *                 client-side routes.
  */
@@ -11,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { createRestHandler } from "./rest/router.js";
 import { appRouter } from "./router.js";
 import type { AppServices } from "./services/app.js";
 import { createContext } from "./trpc.js";
@@ -52,6 +54,7 @@ export function createFlowtuneServer(opts: FlowtuneServerOptions): http.Server {
       if (error.code === "INTERNAL_SERVER_ERROR") opts.onError?.(error, `trpc ${procedure ?? "?"}`);
     },
   });
+  const restHandler = createRestHandler(opts.services, { onError: opts.onError });
 
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -63,7 +66,12 @@ export function createFlowtuneServer(opts: FlowtuneServerOptions): http.Server {
       sendJson(res, 200, { ok: true, service: "flowtune", uptimeSec: Math.round(process.uptime()) });
       return;
     }
-    if (url.pathname.startsWith("/api/") || url.pathname === "/trpc") {
+    if (url.pathname.startsWith("/api/")) {
+      // Authentication goes here (before the REST handler): 401 without credentials, 403 without the role, 429 when rate-limited.
+      restHandler(req, res);
+      return;
+    }
+    if (url.pathname === "/trpc") {
       sendJson(res, 404, { error: "not found" });
       return;
     }

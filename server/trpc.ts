@@ -9,6 +9,7 @@
  *   to `error.data`, for engine errors and for zod input errors alike.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import { FlowtuneError, GraphValidationError, type ErrorCode, type GraphIssue } from "../engine/browser.js";
 import type { AppServices } from "./services/app.js";
@@ -57,6 +58,11 @@ export function toTRPCError(err: unknown): TRPCError {
     message: err instanceof Error ? err.message : String(err),
     cause: err instanceof Error ? err : undefined,
   });
+}
+
+/** The HTTP status for any thrown value, through the same engine-code mapping (the REST API uses it). */
+export function httpStatusOf(err: unknown): number {
+  return getHTTPStatusCodeFromError(toTRPCError(err));
 }
 
 /** The located problems an error carries: engine issues, or zod input issues as `field`s. */

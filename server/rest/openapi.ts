@@ -1,0 +1,100 @@
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the same zod schemas the handlers
+ * validate with (so the document cannot drift from the code).
+ */
+import { z } from "zod";
+import { OptimizationStateSchema, OptimizeAcceptedSchema, OptimizeBodySchema } from "./optimizations.js";
+import { ProductionParametersSchema, PromoteBodySchema, PromotedSchema, RollbackBodySchema, RolledBackSchema } from "./parameters.js";
+
+type Json = Record<string, unknown>;
+
+const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+// JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the per-schema $schema key.
+function schemaOf(schema: z.ZodType, io: "input" | "output"): Json {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
+  return rest;
+}
+
+const json = (ref: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } });
+const errorReply = (description: string) => ({ description, content: json("Error") });
+const pathParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
+
+const workflowId = pathParam("workflow_id", "The workflow's id.");
+const nodeId = pathParam("node_id", "An AI node of the workflow.");
+const commonErrors = { "400": errorReply("Invalid body (issues carry field paths) or non-JSON body."), "404": errorReply("Unknown workflow, node, version or dataset."), "405": errorReply("Method not allowed."), "413": errorReply("Body over 1 MB.") };
+
+/** Builds the OpenAPI 3.1 document for every REST endpoint. */
+export function openApiDocument(): Json {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Flowtune REST API", version: "1.0.0", description: "Optimizations and production parameters, for scripts and CI. snake_case on the wire." },
+    paths: {
+      "/api/workflows/{workflow_id}/optimize": {
+        post: {
+          operationId: "startOptimization",
+          summary: "Start an optimization in the background.",
+          parameters: [workflowId],
+          requestBody: { required: true, content: json("OptimizeRequest") },
+          responses: { "202": { description: "Started.", content: json("OptimizeAccepted") }, ...commonErrors },
+        },
+      },
+      "/api/optimizations/{run_id}": {
+        get: {
+          operationId: "getOptimization",
+          summary: "An optimization's status, results and spend.",
+          parameters: [pathParam("run_id", "The optimization run id.")],
+          responses: { "200": { description: "The run.", content: json("OptimizationState") }, "404": errorReply("Unknown run."), "405": errorReply("Method not allowed.") },
+        },
+      },
+      "/api/workflows/{workflow_id}/parameters/{node_id}": {
+        get: {
+          operationId: "getProductionParameters",
+          summary: "The production parameter version of an AI node.",
+          parameters: [workflowId, nodeId],
+          responses: { "200": { description: "The production version.", content: json("ProductionParameters") }, "404": errorReply("Unknown workflow or node."), "405": errorReply("Method not allowed.") },
+        },
+      },
+      "/api/workflows/{workflow_id}/parameters/{node_id}/promote": {
+        post: {
+          operationId: "promoteParameters",
+          summary: "Point production at a version.",
+          parameters: [workflowId, nodeId],
+          requestBody: { required: true, content: json("PromoteRequest") },
+          responses: { "200": { description: "Promoted.", content: json("Promoted") }, ...commonErrors, "409": errorReply("Conflicting state.") },
+        },
+      },
+      "/api/workflows/{workflow_id}/parameters/{node_id}/rollback": {
+        post: {
+          operationId: "rollbackParameters",
+          summary: "Move production back (to `to`, or undo the last promotion).",
+          parameters: [workflowId, nodeId],
+          requestBody: { required: true, content: json("RollbackRequest") },
+          responses: { "200": { description: "Rolled back.", content: json("RolledBack") }, ...commonErrors, "409": errorReply("Nothing to roll back, or `to` was never in production.") },
+        },
+      },
+      "/api/openapi.json": {
+        get: { operationId: "getOpenApi", summary: "This document.", responses: { "200": { description: "OpenAPI 3.1 document.", content: { "application/json": { schema: { type: "object" } } } } } },
+      },
+    },
+    components: {
+      schemas: {
+        OptimizeRequest: schemaOf(OptimizeBodySchema, "input"),
+        OptimizeAccepted: schemaOf(OptimizeAcceptedSchema, "output"),
+        OptimizationState: schemaOf(OptimizationStateSchema, "output"),
+        ProductionParameters: schemaOf(ProductionParametersSchema, "output"),
+        PromoteRequest: schemaOf(PromoteBodySchema, "input"),
+        Promoted: schemaOf(PromotedSchema, "output"),
+        RollbackRequest: schemaOf(RollbackBodySchema, "input"),
+        RolledBack: schemaOf(RolledBackSchema, "output"),
+        Error: schemaOf(ErrorSchema, "output"),
+      },
+    },
+  };
+}

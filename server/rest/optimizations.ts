@@ -1,0 +1,124 @@
+/**
+ * REST: start an optimization (`POST /api/workflows/{workflow_id}/optimize`) and read its state
+ * (`GET /api/optimizations/{run_id}`). Wire names are snake_case; the service speaks the engine's config.
+ */
+import { z } from "zod";
+import { NodeIdSchema, OPTIMIZER_STRATEGIES, type OptimizeConfigInput } from "../../engine/browser.js";
+import type { OptimizationRunRecord } from "../store/optimizations.js";
+import type { AppServices } from "../services/app.js";
+import { RestError } from "./errors.js";
+import type { RestRoute } from "./types.js";
+
+const Objective = z.strictObject({ metric: z.string().min(1), direction: z.enum(["max", "min"]) });
+
+/** Body of POST /api/workflows/{workflow_id}/optimize. */
+export const OptimizeBodySchema = z.strictObject({
+  node_ids: z.array(NodeIdSchema).min(1),
+  optimizer: z.enum(OPTIMIZER_STRATEGIES),
+  objective: z.union([Objective, z.array(Objective).min(1)]),
+  limits: z.strictObject({
+    iterations: z.number().int().min(1).max(10_000).optional(),
+    time_seconds: z.number().positive().optional(),
+  }),
+  dataset: z.string().min(1).max(200),
+  seed: z.number().int().optional(),
+});
+export type OptimizeBody = z.infer<typeof OptimizeBodySchema>;
+
+/** 202 reply of the optimize endpoint. */
+export const OptimizeAcceptedSchema = z.object({ run_id: z.string(), status: z.literal("running") });
+
+/** 200 reply of GET /api/optimizations/{run_id}. */
+export const OptimizationStateSchema = z.object({
+  run_id: z.string(),
+  status: z.enum(["running", "completed", "failed", "cancelled", "interrupted"]),
+  workflow_id: z.string(),
+  node_ids: z.array(z.string()),
+  /** Validation candidates evaluated so far (the baseline included). */
+  candidates: z.number().int(),
+  best: z.unknown().optional(),
+  baseline: z.unknown().optional(),
+  pareto: z.unknown().optional(),
+  tokens_spent: z.number(),
+  cost_spent: z.number(),
+  llm_calls: z.number().int(),
+  started_at: z.string(),
+  finished_at: z.string().optional(),
+});
+export type OptimizationState = z.infer<typeof OptimizationStateSchema>;
+
+/** Maps the wire body to the engine's optimize config. */
+export function toOptimizeConfig(body: OptimizeBody): OptimizeConfigInput {
+  return {
+    targets: body.node_ids,
+    strategy: body.optimizer,
+    objectives: Array.isArray(body.objective) ? body.objective : [body.objective],
+    limits: {
+      ...(body.limits.iterations !== undefined ? { maxCandidates: body.limits.iterations } : {}),
+      ...(body.limits.time_seconds !== undefined ? { maxTimeMs: Math.max(1, Math.round(body.limits.time_seconds * 1000)) } : {}),
+    },
+    ...(body.seed !== undefined ? { seed: body.seed } : {}),
+  };
+}
+
+// Engine config field → wire field, for located errors (checkConfig reports `targets`, `objectives.0.metric`, …).
+const FIELD_NAMES: Record<string, string> = { targets: "node_ids", strategy: "optimizer", objectives: "objective", "limits.maxCandidates": "limits.iterations", "limits.maxTimeMs": "limits.time_seconds" };
+
+/** Renames an engine config field path to its wire name (prefix match). */
+export function wireField(field: string): string {
+  // checkConfig locates fields inside an optimizer node's `config`; the REST body has no such level.
+  if (field.startsWith("config.")) field = field.slice("config.".length);
+  for (const [from, to] of Object.entries(FIELD_NAMES)) {
+    if (field === from || field.startsWith(`${from}.`)) return to + field.slice(from.length);
+  }
+  return field;
+}
+
+/** The wire state of a run, with its validation candidate count. */
+export async function optimizationState(services: AppServices, run: OptimizationRunRecord): Promise<OptimizationState> {
+  let candidates = 0;
+  let cursor: number | undefined;
+  do {
+    const page = await services.optimizer.candidates(run.id, { split: "validation", limit: 1000, cursor });
+    candidates += page.candidates.length;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return {
+    run_id: run.id,
+    status: run.status,
+    workflow_id: run.workflowId,
+    node_ids: run.targetNodeIds,
+    candidates,
+    ...(run.best !== undefined ? { best: run.best } : {}),
+    ...(run.baseline !== undefined ? { baseline: run.baseline } : {}),
+    ...(run.pareto !== undefined ? { pareto: run.pareto } : {}),
+    tokens_spent: run.tokensSpent,
+    cost_spent: run.costSpent,
+    llm_calls: run.llmCalls,
+    started_at: run.startedAt.toISOString(),
+    ...(run.finishedAt ? { finished_at: run.finishedAt.toISOString() } : {}),
+  };
+}
+
+/** The optimization endpoints. */
+export const optimizationRoutes: RestRoute[] = [
+  {
+    method: "POST",
+    path: "/api/workflows/{workflow_id}/optimize",
+    renameField: wireField,
+    async handler({ params, body, services }) {
+      const parsed = OptimizeBodySchema.parse(body);
+      const { runId } = await services.optimizer.start({ workflowId: params.workflow_id, config: toOptimizeConfig(parsed), dataset: parsed.dataset, actor: "api" });
+      return { status: 202, body: { run_id: runId, status: "running" } };
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/optimizations/{run_id}",
+    async handler({ params, services }) {
+      const run = await services.optimizer.get(params.run_id);
+      if (!run) throw new RestError(404, "NOT_FOUND", `optimization run "${params.run_id}" not found`);
+      return { status: 200, body: await optimizationState(services, run) };
+    },
+  },
+];

@@ -1,0 +1,89 @@
+/**
+ * REST: a node's production parameters, and promote/rollback of its production pointer
+ * (`/api/workflows/{workflow_id}/parameters/{node_id}[/promote|/rollback]`).
+ */
+import { z } from "zod";
+import type { ParameterVersionRecord } from "../store/parameters.js";
+import type { RestRoute } from "./types.js";
+
+// Authentication comes later: the caller's identity will come from the request instead.
+const ACTOR = "api";
+
+const Version = z.number().int().min(1);
+const Reason = z.string().trim().min(1).max(2000);
+
+/** Body of POST …/promote. */
+export const PromoteBodySchema = z.strictObject({ version: Version, reason: Reason });
+/** Body of POST …/rollback (without `to`: undo the last promotion). */
+export const RollbackBodySchema = z.strictObject({ to: Version.optional(), reason: Reason });
+
+/** 200 reply of GET …/parameters/{node_id}. */
+export const ProductionParametersSchema = z.object({
+  version: z.number().int(),
+  parameters: z.record(z.string(), z.unknown()),
+  metadata: z.object({
+    status: z.enum(["draft", "candidate", "production", "archived"]),
+    checksum: z.string(),
+    metrics: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    author: z.string(),
+    source_candidate: z.number().int().optional(),
+    optimization_run_id: z.string().optional(),
+    dataset_id: z.string().optional(),
+  }),
+});
+export type ProductionParameters = z.infer<typeof ProductionParametersSchema>;
+
+/** 200 replies of promote and rollback. */
+export const PromotedSchema = z.object({ status: z.literal("promoted"), active_version: z.number().int() });
+export const RolledBackSchema = z.object({ status: z.literal("rolled_back"), active_version: z.number().int() });
+
+/** The wire form of a parameter version. */
+export function toProductionParameters(v: ParameterVersionRecord): ProductionParameters {
+  return {
+    version: v.version,
+    parameters: v.params as unknown as Record<string, unknown>,
+    metadata: {
+      status: v.status,
+      checksum: v.checksum,
+      metrics: v.metrics ?? {},
+      created_at: v.createdAt.toISOString(),
+      author: v.actor,
+      ...(v.sourceCandidateId != null ? { source_candidate: v.sourceCandidateId } : {}),
+      ...(v.optimizationRunId ? { optimization_run_id: v.optimizationRunId } : {}),
+      ...(v.datasetId ? { dataset_id: v.datasetId } : {}),
+    },
+  };
+}
+
+const BASE = "/api/workflows/{workflow_id}/parameters/{node_id}";
+
+/** The parameter endpoints; unknown workflow, node or version → 404, an impossible move → 409 (store errors). */
+export const parameterRoutes: RestRoute[] = [
+  {
+    method: "GET",
+    path: BASE,
+    async handler({ params, services }) {
+      const { production, versions } = await services.parameters.listVersions(params.workflow_id, params.node_id, ACTOR);
+      return { status: 200, body: toProductionParameters(versions.find((v) => v.version === production)!) };
+    },
+  },
+  {
+    method: "POST",
+    path: `${BASE}/promote`,
+    async handler({ params, body, services }) {
+      const { version, reason } = PromoteBodySchema.parse(body);
+      const moved = await services.parameters.promote({ workflowId: params.workflow_id, nodeId: params.node_id, version, reason, actor: ACTOR });
+      return { status: 200, body: { status: "promoted", active_version: moved.to } };
+    },
+  },
+  {
+    method: "POST",
+    path: `${BASE}/rollback`,
+    async handler({ params, body, services }) {
+      const { to, reason } = RollbackBodySchema.parse(body);
+      const moved = await services.parameters.rollback({ workflowId: params.workflow_id, nodeId: params.node_id, to, reason, actor: ACTOR });
+      return { status: 200, body: { status: "rolled_back", active_version: moved.to } };
+    },
+  },
+];
