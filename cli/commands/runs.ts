@@ -2,7 +2,6 @@ import type { AppServices } from "../../server/services/app.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cell, formatDuration, statusText, table } from "../format.js";
 import { printResult } from "./run.js";
-import { createRun } from "../../engine/index.js";
 
 /** `flowtune runs [--workflow ID] [--limit N] [--json]`: recent runs as a table. */
 export async function runsCommand(flags: { workflow?: string; limit?: string; json?: boolean }, services: () => Promise<AppServices>): Promise<number> {
@@ -57,18 +56,10 @@ export async function showCommand(runId: string, flags: { json?: boolean }, serv
 /** `flowtune rerun RUN --from NODE [--json]`: re-runs from a node, reusing the upstream outputs. */
 export async function rerunCommand(runId: string, flags: { from: string; json?: boolean }, services: () => Promise<AppServices>): Promise<number> {
   const app = await services();
-  const parent = await app.history.loadRun(runId);
-  if (!parent) throw new UsageError(`run ${runId} not found`);
-  const handle = await createRun({
-    graph: parent.graph,
-    inputs: parent.inputs,
-    providers: app.providers,
-    history: app.history,
-    historyReader: app.history,
-    workflowId: parent.workflowId,
-    fromRun: { runId, nodeId: flags.from },
-  });
-  const result = await handle.result;
+  if (!(await app.history.getRun(runId))) throw new UsageError(`run ${runId} not found`);
+  // The same re-run path as the server's runs.rerun.
+  const { runId: child } = await app.runs.rerun({ runId, fromNodeId: flags.from });
+  const result = await app.runs.handle(child)!.result;
   printResult(result, flags.json);
   return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }

@@ -1,6 +1,7 @@
 import type { DatasetRow } from "../dataset/parse.js";
 import { createRun } from "../executor/run.js";
 import { prepareGraph } from "../graph/prepare.js";
+import { forEachConcurrent } from "../util/pool.js";
 import type { RunHistorySink } from "../executor/history.js";
 import type { RunResult } from "../executor/types.js";
 import type { ProviderRegistry } from "../providers/types.js";
@@ -47,27 +48,22 @@ export async function runBatch(opts: BatchOptions): Promise<{ stats: BatchStats;
   const results: Array<RunResult | { error: string; row: number }> = new Array(opts.rows.length);
   // Validate and index once for every row.
   const graph = prepareGraph(opts.graph);
-  let next = 0;
   let done = 0;
   let failed = 0;
-  const worker = async () => {
-    while (next < opts.rows.length && !opts.signal?.aborted) {
-      const i = next++;
-      try {
-        const handle = await createRun({ graph, inputs: opts.rows[i], providers: opts.providers, history: opts.history, workflowId: opts.workflowId, signal: opts.signal });
-        const r = await handle.result;
-        results[i] = r;
-        if (r.status !== "succeeded") failed++;
-      } catch (err) {
-        // Bad inputs for one row fail that row, not the batch.
-        results[i] = { error: errorMessage(err), row: i };
-        failed++;
-      }
-      done++;
-      opts.onProgress?.({ done, total: opts.rows.length, failed, last: "runId" in results[i] ? (results[i] as RunResult) : undefined });
+  await forEachConcurrent(opts.rows.length, opts.concurrency ?? 4, async (i) => {
+    try {
+      const handle = await createRun({ graph, inputs: opts.rows[i], providers: opts.providers, history: opts.history, workflowId: opts.workflowId, signal: opts.signal });
+      const r = await handle.result;
+      results[i] = r;
+      if (r.status !== "succeeded") failed++;
+    } catch (err) {
+      // Bad inputs for one row fail that row, not the batch.
+      results[i] = { error: errorMessage(err), row: i };
+      failed++;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, opts.rows.length)) }, worker));
+    done++;
+    opts.onProgress?.({ done, total: opts.rows.length, failed, last: "runId" in results[i] ? (results[i] as RunResult) : undefined });
+  }, opts.signal);
   return { stats: summarize(opts.graph, results.filter(Boolean), performance.now() - started), results };
 }
 

@@ -3,6 +3,7 @@ import type { GraphIndex } from "../graph/model.js";
 import { nodeDefinition } from "../nodes/registry.js";
 import type { NodeOutcome } from "../nodes/types.js";
 import { raceAbort, withRetry } from "../providers/retry.js";
+import { forEachConcurrent } from "../util/pool.js";
 import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
 import type { ErrorInfo, RunEventBody } from "../schema/events.js";
 import type { GraphNode, ParallelEdge } from "../schema/graph.js";
@@ -87,32 +88,29 @@ async function runMapped(job: NodeJob): Promise<{ outcome: NodeOutcome; itemErro
   const itemErrors: Array<string | undefined> = new Array(items.length).fill(undefined);
   const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   let cost = 0;
-  let next = 0;
   const continueOnError = job.node.onError?.mode === "continue" || (job.node.onError?.mode === "retry" && job.node.onError.then === "continue");
   // A failing item (without continue) stops its siblings too.
   const stop = new AbortController();
   const signal = AbortSignal.any([job.signal, stop.signal]);
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) {
-      const i = next++;
-      const scope = { ...job.scope, input: items[i], item: items[i], index: i };
-      try {
-        const out = await attemptOnce(job, items[i], scope, signal);
-        results[i] = out.output;
-        addUsage(usage, out.usage);
-        cost += out.costUsd ?? 0;
-        job.emit({ type: "node.partial", nodeId: job.node.id, index: i, output: out.output });
-      } catch (err) {
-        if (job.signal.aborted || !continueOnError) {
-          stop.abort(err);
-          throw err;
-        }
-        itemErrors[i] = errorMessage(err);
+  await forEachConcurrent(items.length, edge.maxConcurrency, async (i) => {
+    const scope = { ...job.scope, input: items[i], item: items[i], index: i };
+    try {
+      const out = await attemptOnce(job, items[i], scope, signal);
+      results[i] = out.output;
+      addUsage(usage, out.usage);
+      cost += out.costUsd ?? 0;
+      job.emit({ type: "node.partial", nodeId: job.node.id, index: i, output: out.output });
+    } catch (err) {
+      if (job.signal.aborted || !continueOnError) {
+        stop.abort(err);
+        throw err;
       }
+      itemErrors[i] = errorMessage(err);
     }
-  };
-  const workers = Array.from({ length: Math.min(edge.maxConcurrency, items.length) }, worker);
-  await Promise.all(workers);
+  }, signal).catch((err) => {
+    // The first failure is rethrown below as the stop reason.
+    if (!stop.signal.aborted) throw err;
+  });
   if (stop.signal.aborted) throw stop.signal.reason;
   return { outcome: { output: results, usage, costUsd: cost }, itemErrors };
 }

@@ -1,5 +1,6 @@
 import { createRun } from "../executor/run.js";
 import { prepareGraph } from "../graph/prepare.js";
+import { forEachConcurrent } from "../util/pool.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { Graph } from "../schema/graph.js";
 import { errorMessage } from "../errors.js";
@@ -30,38 +31,33 @@ export async function evaluateParams(opts: EvaluateOptions): Promise<ExampleResu
   const aiNodes = prepared.graph.nodes.filter((n) => n.kind === "ai").map((n) => n.id);
   const targets = Object.keys(opts.params);
   const results: ExampleResult[] = new Array(opts.rows.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < opts.rows.length && !opts.signal?.aborted) {
-      const i = next++;
-      const { index, row } = opts.rows[i];
-      const r: ExampleResult = { row: index, ok: false, scores: {}, passed: {}, feedback: {}, outputs: {}, tokens: 0, latencyMs: 0, costUsd: 0 };
-      try {
-        const run = await (await createRun({ graph: prepared, inputs: row, providers: opts.providers, signal: opts.signal })).result;
-        r.ok = run.status === "succeeded";
-        r.tokens = run.usage.totalTokens;
-        r.costUsd = run.costUsd;
-        if (run.error) r.error = run.error.message;
-        for (const id of evalNodes) {
-          const out = run.nodes[id]?.output as { score?: number; passed?: boolean; feedback?: string } | undefined;
-          r.scores[id] = out?.score ?? 0;
-          r.passed[id] = out?.passed ?? false;
-          r.feedback[id] = out?.feedback ?? `no score: ${run.nodes[id]?.status ?? "not run"}${run.error ? ` (${run.error.message})` : ""}`;
-        }
-        for (const id of aiNodes) r.latencyMs += (run.nodes[id]?.output as { latencyMs?: number } | undefined)?.latencyMs ?? 0;
-        for (const id of targets) r.outputs[id] = (run.nodes[id]?.output as { text?: string } | undefined)?.text ?? "";
-      } catch (err) {
-        r.error = errorMessage(err);
-        for (const id of evalNodes) {
-          r.scores[id] = 0;
-          r.passed[id] = false;
-          r.feedback[id] = r.error;
-        }
+  await forEachConcurrent(opts.rows.length, opts.concurrency, async (i) => {
+    const { index, row } = opts.rows[i];
+    const r: ExampleResult = { row: index, ok: false, scores: {}, passed: {}, feedback: {}, outputs: {}, tokens: 0, latencyMs: 0, costUsd: 0 };
+    try {
+      const run = await (await createRun({ graph: prepared, inputs: row, providers: opts.providers, signal: opts.signal })).result;
+      r.ok = run.status === "succeeded";
+      r.tokens = run.usage.totalTokens;
+      r.costUsd = run.costUsd;
+      if (run.error) r.error = run.error.message;
+      for (const id of evalNodes) {
+        const out = run.nodes[id]?.output as { score?: number; passed?: boolean; feedback?: string } | undefined;
+        r.scores[id] = out?.score ?? 0;
+        r.passed[id] = out?.passed ?? false;
+        r.feedback[id] = out?.feedback ?? `no score: ${run.nodes[id]?.status ?? "not run"}${run.error ? ` (${run.error.message})` : ""}`;
       }
-      results[i] = r;
+      for (const id of aiNodes) r.latencyMs += (run.nodes[id]?.output as { latencyMs?: number } | undefined)?.latencyMs ?? 0;
+      for (const id of targets) r.outputs[id] = (run.nodes[id]?.output as { text?: string } | undefined)?.text ?? "";
+    } catch (err) {
+      r.error = errorMessage(err);
+      for (const id of evalNodes) {
+        r.scores[id] = 0;
+        r.passed[id] = false;
+        r.feedback[id] = r.error;
+      }
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, opts.rows.length)) }, worker));
+    results[i] = r;
+  }, opts.signal);
   return results.filter(Boolean);
 }
 
