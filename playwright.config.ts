@@ -3,16 +3,8 @@
  * own browser download cannot work here) against the real product started by `npm start` on a
  * fresh temporary database and a fixed test port, with the sim provider's latency scaled down.
  */
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-
-const PORT = Number(process.env.FLOWTUNE_E2E_PORT ?? 5317);
-const BASE_URL = `http://127.0.0.1:${PORT}`;
-// Created once by the runner; its workers inherit the variable instead of making their own.
-process.env.FLOWTUNE_E2E_TMP ??= mkdtempSync(path.join(os.tmpdir(), "flowtune-e2e-"));
-const DB_PATH = path.join(process.env.FLOWTUNE_E2E_TMP, "e2e.db");
+import { BASE_URL, DATABASE_URL, PORT } from "./e2e/env.js";
 
 export default defineConfig({
   testDir: "e2e",
@@ -61,7 +53,7 @@ export default defineConfig({
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     env: {
-      DATABASE_URL: `file:${DB_PATH}`,
+      DATABASE_URL,
       FLOWTUNE_HOST: "127.0.0.1",
       FLOWTUNE_PORT: String(PORT),
       FLOWTUNE_SIM_LATENCY_SCALE: "0.05",

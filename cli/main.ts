@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { createAppServices, type AppServices } from "../server/services/app.js";
+import { loginUrlCommand, tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./commands/auth.js";
 import { batchCommand } from "./commands/batch.js";
 import { datasetImportCommand, datasetListCommand } from "./commands/dataset.js";
 import { auditCommand, diffCommand, paramsCommand, promoteCommand, rollbackCommand } from "./commands/params.js";
@@ -76,6 +77,16 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
   program.command("audit").argument("<workflow>", "stored workflow id or graph file").option("--node <id>", "only this AI node").option("-n, --limit <n>", "how many", "50").option("--json", "JSON output")
     .description("parameter audit trail, newest first")
     .action(wrap((w: string, o: { node?: string; limit?: string; json?: boolean }) => auditCommand(w, o, services)));
+  const token = program.command("token").description("API tokens for scripts and CI (stored hashed; the secret is shown once)");
+  token.command("create").requiredOption("--role <role>", "viewer | editor | admin").option("--workflow <id>", "limit the token to this workflow (repeatable)", collect)
+    .option("--name <name>", "who or what the token is for").option("--expires-days <n>", "expire after n days").option("--json", "JSON output (includes the secret)")
+    .description("create a token and print its secret once")
+    .action(wrap((o: { role: string; workflow?: string[]; name?: string; expiresDays?: string; json?: boolean }) => tokenCreateCommand(o, services)));
+  token.command("list").option("--json", "JSON output").description("list tokens (never their secrets)").action(wrap((o: { json?: boolean }) => tokenListCommand(o, services)));
+  token.command("revoke").argument("<id>", "token id (tok_…)").description("revoke a token and end its sessions").action(wrap((id: string) => tokenRevokeCommand(id, services)));
+  program.command("login-url").option("--name <name>", "who signs in with it", "owner").option("--role <role>", "viewer | editor | admin", "admin").option("--json", "JSON output")
+    .description("print a one-time sign-in link for the editor (FLOWTUNE_PUBLIC_URL or FLOWTUNE_HOST/FLOWTUNE_PORT)")
+    .action(wrap((o: { name?: string; role?: string; json?: boolean }) => loginUrlCommand(o, services)));
   return program;
 }
 

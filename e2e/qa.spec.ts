@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { signIn } from "./auth-helpers.js";
 
 /** The first example of the qa dataset (one JSON object per line). */
 function firstQaExample(): { question: string; expected: string } {
@@ -16,7 +17,7 @@ test("runs the qa workflow from the editor and shows every node succeeded", asyn
   const pageErrors: string[] = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
 
-  await page.goto("/");
+  await signIn(page);
   await page.getByTestId("workflow-item-qa").click();
   await expect(page.getByTestId("workflow-title")).toHaveText("Math word problems (QA)");
 

@@ -15,3 +15,5 @@ export { aggregateMetrics, percentile as percentileOf } from "./evaluation/aggre
 export { MODEL_PRICES, lookupPrice, costOf } from "./evaluation/prices.js";
 export { splitDataset, splitIndices, DEFAULT_SPLIT_FRACTIONS, type SplitFractions } from "./dataset/split.js";
 export { datasetHash, rowHash } from "./dataset/hash.js";
+export { checkProviderUrl, classifyAddress, isMetadataHostname, providerUrlGuard, defaultHostLookup, type AddressCategory, type HostLookup, type CheckProviderUrlOptions, type CheckedProviderUrl } from "./providers/url-guard.js";
+export type { OpenAICompatibleOptions, ModelPrice } from "./providers/openai-compatible.js";

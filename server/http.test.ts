@@ -6,13 +6,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
-import { EventSource } from "eventsource";
+import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../engine/browser.js";
 import { startFlowtuneServer, type RunningServer } from "./http.js";
 import type { AppRouter } from "./router.js";
 import { createAppServices, type AppServices } from "./services/app.js";
+import { bearerClient, tokenSecret } from "./test-app.js";
 
 const QA_INPUTS = {
   question: "Omar has 27 cookies. He donates eleven. Then he gets seven more. How many cookies does Omar have now?",
@@ -22,21 +22,8 @@ const QA_INPUTS = {
 let dir: string;
 let services: AppServices;
 let server: RunningServer;
-let client: ReturnType<typeof makeClient>;
-
-function makeClient(baseUrl: string) {
-  const url = `${baseUrl}/trpc`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        // Node 20 has no global EventSource.
-        true: httpSubscriptionLink({ url, EventSource }),
-        false: httpBatchLink({ url }),
-      }),
-    ],
-  });
-}
+let client: ReturnType<typeof bearerClient>;
+let secret: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "flowtune-http-"));
@@ -46,7 +33,8 @@ beforeAll(async () => {
   writeFileSync(path.join(staticDir, "assets", "app-123.js"), "console.log(1)");
   services = await createAppServices({ databaseUrl: `file:${path.join(dir, "x.db")}`, latencyScale: 0.05, seedExamples: true });
   server = await startFlowtuneServer({ services, host: "127.0.0.1", port: 0, staticDir });
-  client = makeClient(server.url);
+  secret = await tokenSecret(services, "editor");
+  client = bearerClient(server.url, secret);
 });
 
 afterAll(async () => {
@@ -124,7 +112,7 @@ describe("HTTP server", () => {
   it("maps engine NOT_FOUND to HTTP 404", async () => {
     const res = await fetch(`${server.url}/trpc/runs.start`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
       body: JSON.stringify({ workflowId: "nope", inputs: {} }),
     });
     expect(res.status).toBe(404);
@@ -149,7 +137,7 @@ describe("HTTP server", () => {
 
     // A browser EventSource reconnects with the Last-Event-ID header instead.
     const input = encodeURIComponent(JSON.stringify({ runId }));
-    const res = await fetch(`${server.url}/trpc/runs.events?input=${input}`, { headers: { "last-event-id": cut } });
+    const res = await fetch(`${server.url}/trpc/runs.events?input=${input}`, { headers: { "last-event-id": cut, authorization: `Bearer ${secret}` } });
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
     const text = await res.text(); // the stream ends after the terminal event
     const ids = [...text.matchAll(/^id: ?(\d+)$/gm)].map((m) => m[1]);

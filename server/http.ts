@@ -12,10 +12,15 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { authenticateRequest } from "./auth/http.js";
 import { createRestHandler } from "./rest/router.js";
 import { appRouter } from "./router.js";
 import type { AppServices } from "./services/app.js";
+import { AccessError } from "./auth/errors.js";
 import { createContext } from "./trpc.js";
+
+/** Largest tRPC request body (bytes). */
+export const MAX_TRPC_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The Vite build output (vite.config.ts: root editor, outDir ../dist/editor). */
 export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/editor");
@@ -49,9 +54,19 @@ export function createFlowtuneServer(opts: FlowtuneServerOptions): http.Server {
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
-    createContext: () => createContext(opts.services),
+    // Dataset imports carry up to 10 MB of text; anything much larger is refused with 413.
+    maxBodySize: MAX_TRPC_BODY_BYTES,
+    async createContext({ req }) {
+      const auth = await authenticateRequest(opts.services.auth, req);
+      return createContext(opts.services, auth.principal, auth.error);
+    },
     onError({ error, path: procedure }) {
       if (error.code === "INTERNAL_SERVER_ERROR") opts.onError?.(error, `trpc ${procedure ?? "?"}`);
+    },
+    responseMeta({ errors }) {
+      // 429s tell the client when to retry, as the REST API does.
+      const retry = errors.map((e) => (e.cause instanceof AccessError ? e.cause.retryAfterSec : undefined)).find((s) => s !== undefined);
+      return retry !== undefined ? { headers: { "retry-after": String(retry) } } : {};
     },
   });
   const restHandler = createRestHandler(opts.services, { onError: opts.onError });
@@ -67,7 +82,7 @@ export function createFlowtuneServer(opts: FlowtuneServerOptions): http.Server {
       return;
     }
     if (url.pathname.startsWith("/api/")) {
-      // Authentication goes here (before the REST handler): 401 without credentials, 403 without the role, 429 when rate-limited.
+      // Each REST route declares its role; the handler authenticates and checks it.
       restHandler(req, res);
       return;
     }

@@ -3,13 +3,20 @@
  * the editor on FLOWTUNE_HOST:FLOWTUNE_PORT (default 127.0.0.1:5175) and shuts down cleanly on
  * SIGINT/SIGTERM (live runs are cancelled and their history written before exit).
  *
+ * Every API call is authenticated. At start-up the server prints a one-time login URL for the
+ * editor (as Jupyter does); scripts use API tokens (`flowtune token create`).
+ *
  * Environment: DATABASE_URL (default file:.flowtune/flowtune.db), FLOWTUNE_HOST, FLOWTUNE_PORT,
+ * FLOWTUNE_PUBLIC_URL (the URL users reach the server at, for the login link),
  * FLOWTUNE_SIM_LATENCY_SCALE (the sim provider's latency multiplier, default 1),
- * FLOWTUNE_SEED_EXAMPLES=0 to skip seeding examples/*.flow.json.
+ * FLOWTUNE_SEED_EXAMPLES=0 to skip seeding examples/*.flow.json, and the limits in docs/security.md
+ * (FLOWTUNE_RATE_STARTS_PER_MINUTE, FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER, …).
  */
+import { authPolicyFromEnv } from "./auth/service.js";
 import { startFlowtuneServer } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
 import { createAppServices } from "./services/app.js";
+import { optimizationPolicyFromEnv } from "./services/optimizations.js";
 
 function envNumber(name: string, fallback?: number): number | undefined {
   const raw = process.env[name];
@@ -23,18 +30,24 @@ async function main(): Promise<void> {
   const host = process.env.FLOWTUNE_HOST || "127.0.0.1";
   const port = envNumber("FLOWTUNE_PORT", 5175)!;
   if (!Number.isInteger(port) || port > 65_535) throw new Error(`FLOWTUNE_PORT must be a port number (got ${port})`);
-  // Every mutation must be authenticated beyond loopback, and authentication is not built yet.
-  if (!isLoopbackHost(host)) {
-    throw new Error(`refusing to listen on ${host}: only loopback addresses (127.0.0.1, ::1) are allowed until authentication is configured`);
-  }
-
   const services = await createAppServices({
     databaseUrl: process.env.DATABASE_URL || undefined,
     latencyScale: envNumber("FLOWTUNE_SIM_LATENCY_SCALE"),
     seedExamples: process.env.FLOWTUNE_SEED_EXAMPLES !== "0",
     // The server owns background optimizations: interrupted ones continue where they stopped.
     resumeOptimizations: true,
+    authPolicy: authPolicyFromEnv(),
+    optimizationPolicy: optimizationPolicyFromEnv(),
   });
+
+  // Beyond loopback, someone must be able to sign in without this console: an admin token must exist.
+  if (!isLoopbackHost(host) && !(await services.auth.tokens.hasAdmin())) {
+    await services.close();
+    throw new Error(
+      `refusing to listen on ${host}: authentication is not configured for remote use. Create an admin token first ` +
+        "(npx flowtune token create --role admin --name <you>), or listen on 127.0.0.1",
+    );
+  }
 
   let running;
   try {
@@ -42,13 +55,17 @@ async function main(): Promise<void> {
       services,
       host,
       port,
-      onError: (err, where) => console.error(`[flowtune] ${where}: ${err.stack ?? err.message}`),
+      onError: (err, where) => console.error(services.redact(`[flowtune] ${where}: ${err.stack ?? err.message}`)),
     });
   } catch (err) {
     await services.close();
     throw err;
   }
   console.log(`Flowtune is running at ${running.url}  (database: ${services.db.path})`);
+  await services.auth.sessions.prune();
+  const base = process.env.FLOWTUNE_PUBLIC_URL || running.url;
+  console.log(`Open the editor with this one-time sign-in link:\n\n    ${await services.auth.loginUrl(base)}\n`);
+  console.log("(another link: npx flowtune login-url · tokens for scripts: npx flowtune token create --role editor)");
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -220,7 +220,7 @@ describe("parameters router", () => {
     expect(production.history.map((m) => m.action)).toEqual(["baseline", "promote", "rollback"]);
     const audit = await caller.parameters.audit({ workflowId: "qa", nodeId: "answer", limit: 10 });
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(["promote", "rollback"]));
-    expect(audit.find((e) => e.action === "promote")?.actor).toBe("api");
+    expect(audit.find((e) => e.action === "promote")?.actor).toBe("local");
     await expectTRPCError(caller.parameters.diff({ ...ref, a: 1, b: 999 }), "NOT_FOUND");
   });
 });

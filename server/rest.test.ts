@@ -9,18 +9,21 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFlowtuneServer, type RunningServer } from "./http.js";
 import { createAppServices, type AppServices } from "./services/app.js";
+import { tokenSecret } from "./test-app.js";
 
 const QA_TEXT = readFileSync(path.join(import.meta.dirname, "../examples/qa.dataset.jsonl"), "utf8");
 
 let dir: string;
 let services: AppServices;
 let server: RunningServer;
+let secret: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "flowtune-rest-"));
   services = await createAppServices({ databaseUrl: `file:${path.join(dir, "x.db")}`, latencyScale: 0, seedExamples: true });
   await services.datasets.importDataset({ name: "qa", fileName: "qa.dataset.jsonl", text: QA_TEXT });
   server = await startFlowtuneServer({ services, host: "127.0.0.1", port: 0, staticDir: dir });
+  secret = await tokenSecret(services, "editor", { name: "ci-bot" });
 });
 
 afterAll(async () => {
@@ -36,7 +39,7 @@ type Json = any;
 async function call(method: string, urlPath: string, body?: unknown, raw?: string): Promise<{ status: number; body: Json; headers: Headers }> {
   const res = await fetch(`${server.url}${urlPath}`, {
     method,
-    headers: body !== undefined || raw !== undefined ? { "content-type": "application/json" } : undefined,
+    headers: { authorization: `Bearer ${secret}`, ...(body !== undefined || raw !== undefined ? { "content-type": "application/json" } : {}) },
     body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
   });
   expect(res.headers.get("content-type")).toMatch(/application\/json/);

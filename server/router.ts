@@ -1,16 +1,20 @@
 import { createCallerFactory, router } from "./trpc.js";
+import { authRouter } from "./routers/auth.js";
 import { datasetsRouter } from "./routers/datasets.js";
 import { optimizationsRouter } from "./routers/optimizations.js";
 import { parametersRouter } from "./routers/parameters.js";
+import { providersRouter } from "./routers/providers.js";
 import { runsRouter } from "./routers/runs.js";
 import { workflowsRouter } from "./routers/workflows.js";
 
 export const appRouter = router({
+  auth: authRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
   optimizations: optimizationsRouter,
   datasets: datasetsRouter,
   parameters: parametersRouter,
+  providers: providersRouter,
 });
 
 /** The API's type: the editor imports it (type only) for its tRPC client. */

@@ -2,9 +2,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
+import { EventSource } from "eventsource";
 import { afterAll, beforeAll, expect } from "vitest";
-import { createCaller } from "./router.js";
+import type { Role } from "./auth/roles.js";
+import { createCaller, type AppRouter } from "./router.js";
 import { createAppServices, type AppServices } from "./services/app.js";
 import { createContext } from "./trpc.js";
 
@@ -32,4 +35,32 @@ export async function expectTRPCError(p: Promise<unknown>, code: TRPCError["code
   expect(err).toBeInstanceOf(TRPCError);
   expect((err as TRPCError).code).toBe(code);
   return err as TRPCError;
+}
+
+/** A tRPC client over real HTTP that sends `Authorization: Bearer <secret>` on every request, subscriptions (SSE) included. */
+export function bearerClient(baseUrl: string, secret?: string) {
+  const url = `${baseUrl}/trpc`;
+  const headers: Record<string, string> = secret ? { authorization: `Bearer ${secret}` } : {};
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        // Node has no global EventSource; the eventsource package takes a fetch that adds the header.
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+          }),
+        }),
+        false: httpBatchLink({ url, headers }),
+      }),
+    ],
+  });
+}
+
+/** Creates an API token on the app and returns its secret. */
+export async function tokenSecret(services: AppServices, role: Role, opts: { name?: string; workflows?: string[] } = {}): Promise<string> {
+  const { secret } = await services.auth.createToken({ name: opts.name ?? `${role}-test`, role, workflows: opts.workflows }, "test");
+  return secret;
 }

@@ -12,14 +12,28 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import { FlowtuneError, GraphValidationError, type ErrorCode, type GraphIssue } from "../engine/browser.js";
+import { Access, requireRole } from "./auth/access.js";
+import { AccessError } from "./auth/errors.js";
+import { localPrincipal, type Principal } from "./auth/principal.js";
+import type { Role } from "./auth/roles.js";
 import type { AppServices } from "./services/app.js";
 
 export interface Context {
   services: AppServices;
+  /** Who is calling (from the Bearer token or the session cookie); null when anonymous. */
+  principal: Principal | null;
+  /** Set when the request carried credentials that were refused (bad token, missing CSRF header). */
+  authError?: AccessError;
 }
 
-export function createContext(services: AppServices): Context {
-  return { services };
+/** Every procedure declares the weakest role that may call it ("public": anyone, even anonymous). */
+export interface Meta {
+  role: Role | "public";
+}
+
+/** The context of one call; `principal` defaults to the trusted local principal (CLI, scripts, tests). */
+export function createContext(services: AppServices, principal: Principal | null = localPrincipal(), authError?: AccessError): Context {
+  return { services, principal, ...(authError ? { authError } : {}) };
 }
 
 type TRPCErrorCode = TRPCError["code"];
@@ -42,13 +56,20 @@ const ERROR_CODE_MAP: Record<ErrorCode, TRPCErrorCode> = {
   RUN_CANCELLED: "CLIENT_CLOSED_REQUEST",
 };
 
+const ACCESS_CODE_MAP: Record<AccessError["code"], TRPCErrorCode> = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+};
+
 /** Maps any thrown value to a TRPCError; FlowtuneErrors get their mapped code and stay the `cause`. */
 export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) {
     // A TRPCError wrapping an engine error (e.g. one thrown deeper in a middleware chain).
-    if (err.code === "INTERNAL_SERVER_ERROR" && err.cause instanceof FlowtuneError) return toTRPCError(err.cause);
+    if (err.code === "INTERNAL_SERVER_ERROR" && (err.cause instanceof FlowtuneError || err.cause instanceof AccessError)) return toTRPCError(err.cause);
     return err;
   }
+  if (err instanceof AccessError) return new TRPCError({ code: ACCESS_CODE_MAP[err.code], message: err.message, cause: err });
   if (err instanceof FlowtuneError) {
     return new TRPCError({ code: ERROR_CODE_MAP[err.code] ?? "INTERNAL_SERVER_ERROR", message: err.message, cause: err });
   }
@@ -78,7 +99,7 @@ function issuesOf(cause: unknown): GraphIssue[] | undefined {
   return undefined;
 }
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<Meta>().create({
   isDev: process.env.NODE_ENV === "development",
   sse: {
     // Keeps idle SSE streams (a paused run, a slow node) alive through proxies; the client
@@ -86,14 +107,18 @@ const t = initTRPC.context<Context>().create({
     ping: { enabled: true, intervalMs: 5_000 },
     client: { reconnectAfterInactivityMs: 15_000 },
   },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
+    // Secrets (provider API keys) never leave the server, not even inside an upstream error message.
+    const redact = (text: string) => ctx?.services.redact(text) ?? text;
     return {
       ...shape,
+      message: redact(shape.message),
       data: {
         ...shape.data,
         flowtuneCode: cause instanceof FlowtuneError ? cause.code : null,
-        issues: issuesOf(cause) ?? null,
+        issues: issuesOf(cause)?.map((i) => ({ ...i, message: redact(i.message) })) ?? null,
+        retryAfterSec: cause instanceof AccessError ? (cause.retryAfterSec ?? null) : null,
       },
     };
   },
@@ -121,6 +146,29 @@ const engineErrors = t.middleware(async ({ next, type }) => {
   return result;
 });
 
+/** Checks the caller's role against the procedure's `meta.role`; a procedure without one is refused (fail closed). */
+const authorize = t.middleware(({ ctx, meta, next }) => {
+  if (!meta?.role) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "procedure declares no role" });
+  if (ctx.authError) throw ctx.authError;
+  const principal = requireRole(ctx.principal, meta.role);
+  return next({ ctx: { principal, access: principal ? new Access(ctx.services, principal) : null } });
+});
+
+const base = t.procedure.use(engineErrors);
+
+/** A procedure anyone may call, even anonymously (sign-in state). */
+export const publicProcedure = base.meta({ role: "public" }).use(authorize);
+
+/**
+ * A procedure callers with at least `role` may call. Its resolvers get `ctx.principal` and
+ * `ctx.access` (object-level checks: the workflow grants of a limited token).
+ */
+export function procedure(role: Role) {
+  return base
+    .meta({ role })
+    .use(authorize)
+    .use(({ ctx, next }) => next({ ctx: { principal: ctx.principal!, access: ctx.access! } }));
+}
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(engineErrors);
 export const createCallerFactory = t.createCallerFactory;

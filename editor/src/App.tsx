@@ -7,7 +7,10 @@ import { RecentRuns } from "./panels/RecentRuns.js";
 import { RunPanel } from "./panels/RunPanel.js";
 import { WorkflowList } from "./panels/WorkflowList.js";
 import { emptyRun, isFinished, isTerminalEvent, runReducer } from "./run-state.js";
-import { useTRPC } from "./trpc.js";
+import { useAuth } from "./auth/context.js";
+import { UserBadge } from "./auth/UserBadge.js";
+import { isUnauthorized, useTRPC } from "./trpc.js";
+import { BrandLogo } from "./ui.js";
 
 // React Flow is the bulk of the bundle: load it as its own chunk, in parallel with the data.
 const WorkflowCanvas = lazy(() => import("./canvas/WorkflowCanvas.js"));
@@ -19,6 +22,7 @@ function workflowFromHash(): string | null {
 
 export function App() {
   const trpc = useTRPC();
+  const { expired } = useAuth();
   const queryClient = useQueryClient();
   const workflows = useQuery(trpc.workflows.list.queryOptions());
   const [workflowId, setWorkflowId] = useState<string | null>(workflowFromHash);
@@ -59,6 +63,10 @@ export function App() {
         dispatch({ type: "event", event });
         if (isTerminalEvent(event)) void queryClient.invalidateQueries(trpc.runs.list.queryFilter());
       },
+      // The batched requests report a 401 themselves; the SSE stream's errors come here.
+      onError: (err) => {
+        if (isUnauthorized(err)) expired();
+      },
     }),
   );
 
@@ -70,11 +78,7 @@ export function App() {
     <div className="app">
       <aside className="sidebar">
         <div className="brand">
-          <span className="brand__logo" aria-hidden="true">
-            <svg width="18" height="18" viewBox="0 0 32 32">
-              <path d="M6 21c5 0 5-10 10-10s5 10 10 10" stroke="white" strokeWidth="3.2" fill="none" strokeLinecap="round" />
-            </svg>
-          </span>
+          <BrandLogo />
           <span className="brand__name">Flowtune</span>
         </div>
         <WorkflowList selectedId={workflowId} onSelect={selectWorkflow} />
@@ -84,23 +88,26 @@ export function App() {
       <main className="main">
         <header className="topbar">
           {graph ? (
-            <>
-              <div className="topbar__titles">
-                <h1 data-testid="workflow-title">{graph.name}</h1>
-                {graph.description ? <p title={graph.description}>{graph.description}</p> : null}
-              </div>
+            <div className="topbar__titles">
+              <h1 data-testid="workflow-title">{graph.name}</h1>
+              {graph.description ? <p title={graph.description}>{graph.description}</p> : null}
+            </div>
+          ) : (
+            <div className="topbar__titles">
+              <h1>{workflow.isPending && workflowId ? "Loading…" : "Select a workflow"}</h1>
+            </div>
+          )}
+          <div className="topbar__right">
+            {graph ? (
               <div className="topbar__meta">
                 <span className="badge">v{workflow.data?.version ?? current?.currentVersion}</span>
                 <span className="badge badge-soft">
                   {graph.nodes.length} nodes · {graph.edges.length} edges
                 </span>
               </div>
-            </>
-          ) : (
-            <div className="topbar__titles">
-              <h1>{workflow.isPending && workflowId ? "Loading…" : "Select a workflow"}</h1>
-            </div>
-          )}
+            ) : null}
+            <UserBadge />
+          </div>
         </header>
         <div className="canvas-wrap">
           {workflow.error ? <div className="error-box floating">{workflow.error.message}</div> : null}

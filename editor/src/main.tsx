@@ -4,21 +4,22 @@ import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/style.css";
 import "./styles.css";
 import { App } from "./App.js";
-import { createClient, TRPCProvider } from "./trpc.js";
+import { AuthGate } from "./auth/AuthGate.js";
+import { isAuthError } from "./trpc.js";
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { staleTime: 5_000, refetchOnWindowFocus: false, retry: 1 },
+    // Not signed in / not allowed: retrying cannot help.
+    queries: { staleTime: 5_000, refetchOnWindowFocus: false, retry: (failures, err) => failures < 1 && !isAuthError(err) },
   },
 });
-const trpcClient = createClient();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+      <AuthGate>
         <App />
-      </TRPCProvider>
+      </AuthGate>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -31,3 +31,14 @@ export function StatusPill({ status, label, testId }: { status: NodeStatus | Run
   );
 }
 
+
+/** The Flowtune mark: a wave on the accent gradient. */
+export function BrandLogo({ size = 30 }: { size?: number }) {
+  return (
+    <span className="brand__logo" style={{ width: size, height: size }} aria-hidden="true">
+      <svg width={size * 0.6} height={size * 0.6} viewBox="0 0 32 32">
+        <path d="M6 21c5 0 5-10 10-10s5 10 10 10" stroke="white" strokeWidth="3.2" fill="none" strokeLinecap="round" />
+      </svg>
+    </span>
+  );
+}

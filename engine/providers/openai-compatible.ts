@@ -29,6 +29,13 @@ export interface OpenAICompatibleOptions {
   prices?: Record<string, ModelPrice>;
   /** Called before each retry sleep (logging). */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Awaited before every HTTP request with the URL about to be called; a rejection refuses the
+   * call (non-retryable ProviderError). Re-checking at call time defeats DNS rebinding after the
+   * URL was validated (see url-guard.ts); redirects are then not followed. Unset for
+   * operator-configured (env) providers.
+   */
+  urlGuard?: (url: URL) => Promise<void>;
 }
 
 const DEFAULTS = { id: "openai-compatible", timeoutMs: 120_000, maxRetries: 2, retryBaseMs: 500, maxRetryDelayMs: 30_000 };
@@ -62,6 +69,16 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;
 
+  // Refusals are final (retrying cannot make the address acceptable); a caller abort wins.
+  async function guard(signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await options.urlGuard!(new URL(url));
+    } catch (err) {
+      if (signal?.aborted) throw abortError(signal);
+      throw fail(`refused to call ${shownUrl}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
   async function attempt(request: CompletionRequest, signal: AbortSignal | undefined): Promise<ParsedReply> {
     const controller = new AbortController();
     let timedOut = false;
@@ -78,6 +95,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       return fail(`network error calling ${shownUrl}: ${describeNetworkError(err)}`, { retryable: true, cause: err });
     };
     try {
+      if (options.urlGuard) await guard(signal);
       let res: Response;
       let text: string;
       try {
@@ -86,6 +104,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           headers,
           body: JSON.stringify(buildRequestBody(request)),
           signal: controller.signal,
+          // A guarded URL must not be left through a redirect (e.g. to 169.254.169.254): the 3xx becomes an error.
+          ...(options.urlGuard ? { redirect: "manual" as const } : {}),
         });
         text = await res.text(); // still under the timeout: a server that stalls mid-body is caught too
       } catch (err) {

@@ -26,4 +26,17 @@ describe("forEachConcurrent", () => {
     }, ctl.signal);
     expect(started).toEqual([0, 1, 2]);
   });
+
+  it("lets timers run while calls settle without I/O (an instant provider must not starve a server)", async () => {
+    let timerFiredAt = -1;
+    let done = 0;
+    setTimeout(() => (timerFiredAt = done), 0);
+    await forEachConcurrent(200, 4, async () => {
+      const until = performance.now() + 0.25; // 50 ms of synchronous work in all
+      while (performance.now() < until);
+      done++;
+    });
+    expect(timerFiredAt).toBeGreaterThanOrEqual(0);
+    expect(timerFiredAt).toBeLessThan(200);
+  });
 });

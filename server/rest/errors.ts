@@ -5,6 +5,7 @@
  */
 import { ZodError } from "zod";
 import { FlowtuneError, GraphValidationError } from "../../engine/browser.js";
+import { AccessError } from "../auth/errors.js";
 import { httpStatusOf } from "../trpc.js";
 
 export interface RestIssue {
@@ -42,6 +43,9 @@ export function zodIssues(err: ZodError): RestIssue[] {
 export function toRestError(err: unknown, renameField: (field: string) => string = (f) => f): { status: number; body: RestErrorBody } {
   if (err instanceof RestError) {
     return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } } };
+  }
+  if (err instanceof AccessError) {
+    return { status: httpStatusOf(err), body: { error: { code: err.code, message: err.message } } };
   }
   if (err instanceof ZodError) {
     const issues = zodIssues(err).map((i) => ({ ...i, path: renameField(i.path) }));

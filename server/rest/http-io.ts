@@ -17,7 +17,8 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
  * Reads and parses the JSON body: 413 (PAYLOAD_TOO_LARGE) over MAX_BODY_BYTES, 400 (INVALID_JSON)
  * for an empty or unparsable body.
  */
-export async function readJsonBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(req: http.IncomingMessage, opts: { limit?: number; optional?: boolean } = {}): Promise<unknown> {
+  const limit = opts.limit ?? MAX_BODY_BYTES;
   const declared = Number(req.headers["content-length"] ?? NaN);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -32,7 +33,10 @@ export async function readJsonBody(req: http.IncomingMessage, limit = MAX_BODY_B
   }
   if (size > limit || declared > limit) throw new RestError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${limit} bytes`);
   const text = Buffer.concat(chunks).toString("utf8");
-  if (!text.trim()) throw new RestError(400, "INVALID_JSON", "request body must be a JSON document");
+  if (!text.trim()) {
+    if (opts.optional) return undefined;
+    throw new RestError(400, "INVALID_JSON", "request body must be a JSON document");
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -28,7 +28,20 @@ const pathParam = (name: string, description: string) => ({ name, in: "path", re
 
 const workflowId = pathParam("workflow_id", "The workflow's id.");
 const nodeId = pathParam("node_id", "An AI node of the workflow.");
-const commonErrors = { "400": errorReply("Invalid body (issues carry field paths) or non-JSON body."), "404": errorReply("Unknown workflow, node, version or dataset."), "405": errorReply("Method not allowed."), "413": errorReply("Body over 1 MB.") };
+const authErrors = {
+  "401": errorReply("No credentials, or an invalid, expired or revoked token."),
+  "403": errorReply("The caller's role is too weak, or its token is limited to other workflows."),
+};
+const commonErrors = {
+  "400": errorReply("Invalid body (issues carry field paths) or non-JSON body."),
+  ...authErrors,
+  "404": errorReply("Unknown workflow, node, version or dataset."),
+  "405": errorReply("Method not allowed."),
+  "413": errorReply("Body over 1 MB."),
+};
+const rateLimited = { "429": { ...errorReply("Too many starts (per token), or too many optimizations running for this user."), headers: { "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } } } } };
+/** The role an operation needs, as an OpenAPI extension (and in its description). */
+const needs = (role: "viewer" | "editor") => ({ "x-required-role": role, security: [{ bearerAuth: [] }] });
 
 /** Builds the OpenAPI 3.1 document for every REST endpoint. */
 export function openApiDocument(): Json {
@@ -39,32 +52,36 @@ export function openApiDocument(): Json {
       "/api/workflows/{workflow_id}/optimize": {
         post: {
           operationId: "startOptimization",
-          summary: "Start an optimization in the background.",
+          summary: "Start an optimization in the background (role: editor).",
+          ...needs("editor"),
           parameters: [workflowId],
           requestBody: { required: true, content: json("OptimizeRequest") },
-          responses: { "202": { description: "Started.", content: json("OptimizeAccepted") }, ...commonErrors },
+          responses: { "202": { description: "Started.", content: json("OptimizeAccepted") }, ...commonErrors, ...rateLimited },
         },
       },
       "/api/optimizations/{run_id}": {
         get: {
           operationId: "getOptimization",
-          summary: "An optimization's status, results and spend.",
+          summary: "An optimization's status, results and spend (role: viewer).",
+          ...needs("viewer"),
           parameters: [pathParam("run_id", "The optimization run id.")],
-          responses: { "200": { description: "The run.", content: json("OptimizationState") }, "404": errorReply("Unknown run."), "405": errorReply("Method not allowed.") },
+          responses: { "200": { description: "The run.", content: json("OptimizationState") }, ...authErrors, "404": errorReply("Unknown run."), "405": errorReply("Method not allowed.") },
         },
       },
       "/api/workflows/{workflow_id}/parameters/{node_id}": {
         get: {
           operationId: "getProductionParameters",
-          summary: "The production parameter version of an AI node.",
+          summary: "The production parameter version of an AI node (role: viewer).",
+          ...needs("viewer"),
           parameters: [workflowId, nodeId],
-          responses: { "200": { description: "The production version.", content: json("ProductionParameters") }, "404": errorReply("Unknown workflow or node."), "405": errorReply("Method not allowed.") },
+          responses: { "200": { description: "The production version.", content: json("ProductionParameters") }, ...authErrors, "404": errorReply("Unknown workflow or node."), "405": errorReply("Method not allowed.") },
         },
       },
       "/api/workflows/{workflow_id}/parameters/{node_id}/promote": {
         post: {
           operationId: "promoteParameters",
-          summary: "Point production at a version.",
+          summary: "Point production at a version (role: editor).",
+          ...needs("editor"),
           parameters: [workflowId, nodeId],
           requestBody: { required: true, content: json("PromoteRequest") },
           responses: { "200": { description: "Promoted.", content: json("Promoted") }, ...commonErrors, "409": errorReply("Conflicting state.") },
@@ -73,7 +90,8 @@ export function openApiDocument(): Json {
       "/api/workflows/{workflow_id}/parameters/{node_id}/rollback": {
         post: {
           operationId: "rollbackParameters",
-          summary: "Move production back (to `to`, or undo the last promotion).",
+          summary: "Move production back (to `to`, or undo the last promotion) (role: editor).",
+          ...needs("editor"),
           parameters: [workflowId, nodeId],
           requestBody: { required: true, content: json("RollbackRequest") },
           responses: { "200": { description: "Rolled back.", content: json("RolledBack") }, ...commonErrors, "409": errorReply("Nothing to roll back, or `to` was never in production.") },
@@ -84,6 +102,9 @@ export function openApiDocument(): Json {
       },
     },
     components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "An API token from `flowtune token create --role R [--workflow W]`." },
+      },
       schemas: {
         OptimizeRequest: schemaOf(OptimizeBodySchema, "input"),
         OptimizeAccepted: schemaOf(OptimizeAcceptedSchema, "output"),

@@ -19,6 +19,10 @@ export const OptimizeBodySchema = z.strictObject({
   limits: z.strictObject({
     iterations: z.number().int().min(1).max(10_000).optional(),
     time_seconds: z.number().positive().optional(),
+    /** Hard token budget (the server's cap applies when absent). */
+    max_tokens: z.number().int().positive().optional(),
+    /** Hard cost budget in USD (the server's cap applies when absent). */
+    max_cost_usd: z.number().positive().optional(),
   }),
   dataset: z.string().min(1).max(200),
   seed: z.number().int().optional(),
@@ -56,13 +60,15 @@ export function toOptimizeConfig(body: OptimizeBody): OptimizeConfigInput {
     limits: {
       ...(body.limits.iterations !== undefined ? { maxCandidates: body.limits.iterations } : {}),
       ...(body.limits.time_seconds !== undefined ? { maxTimeMs: Math.max(1, Math.round(body.limits.time_seconds * 1000)) } : {}),
+      ...(body.limits.max_tokens !== undefined ? { budgetTokens: body.limits.max_tokens } : {}),
+      ...(body.limits.max_cost_usd !== undefined ? { budgetCostUsd: body.limits.max_cost_usd } : {}),
     },
     ...(body.seed !== undefined ? { seed: body.seed } : {}),
   };
 }
 
 // Engine config field → wire field, for located errors (checkConfig reports `targets`, `objectives.0.metric`, …).
-const FIELD_NAMES: Record<string, string> = { targets: "node_ids", strategy: "optimizer", objectives: "objective", "limits.maxCandidates": "limits.iterations", "limits.maxTimeMs": "limits.time_seconds" };
+const FIELD_NAMES: Record<string, string> = { targets: "node_ids", strategy: "optimizer", objectives: "objective", "limits.maxCandidates": "limits.iterations", "limits.maxTimeMs": "limits.time_seconds", "limits.budgetTokens": "limits.max_tokens", "limits.budgetCostUsd": "limits.max_cost_usd" };
 
 /** Renames an engine config field path to its wire name (prefix match). */
 export function wireField(field: string): string {
@@ -106,18 +112,23 @@ export const optimizationRoutes: RestRoute[] = [
     method: "POST",
     path: "/api/workflows/{workflow_id}/optimize",
     renameField: wireField,
-    async handler({ params, body, services }) {
+    role: "editor",
+    async handler({ params, body, services, principal, access }) {
+      access.workflow(params.workflow_id);
       const parsed = OptimizeBodySchema.parse(body);
-      const { runId } = await services.optimizer.start({ workflowId: params.workflow_id, config: toOptimizeConfig(parsed), dataset: parsed.dataset, actor: "api" });
+      services.auth.takeStart(principal);
+      const { runId } = await services.optimizer.start({ workflowId: params.workflow_id, config: toOptimizeConfig(parsed), dataset: parsed.dataset, actor: principal.name });
       return { status: 202, body: { run_id: runId, status: "running" } };
     },
   },
   {
     method: "GET",
     path: "/api/optimizations/{run_id}",
-    async handler({ params, services }) {
+    role: "viewer",
+    async handler({ params, services, access }) {
       const run = await services.optimizer.get(params.run_id);
       if (!run) throw new RestError(404, "NOT_FOUND", `optimization run "${params.run_id}" not found`);
+      access.workflow(run.workflowId);
       return { status: 200, body: await optimizationState(services, run) };
     },
   },

@@ -6,9 +6,6 @@ import { z } from "zod";
 import type { ParameterVersionRecord } from "../store/parameters.js";
 import type { RestRoute } from "./types.js";
 
-// Authentication comes later: the caller's identity will come from the request instead.
-const ACTOR = "api";
-
 const Version = z.number().int().min(1);
 const Reason = z.string().trim().min(1).max(2000);
 
@@ -63,26 +60,32 @@ export const parameterRoutes: RestRoute[] = [
   {
     method: "GET",
     path: BASE,
-    async handler({ params, services }) {
-      const { production, versions } = await services.parameters.listVersions(params.workflow_id, params.node_id, ACTOR);
+    role: "viewer",
+    async handler({ params, services, principal, access }) {
+      access.workflow(params.workflow_id);
+      const { production, versions } = await services.parameters.listVersions(params.workflow_id, params.node_id, principal.name);
       return { status: 200, body: toProductionParameters(versions.find((v) => v.version === production)!) };
     },
   },
   {
     method: "POST",
     path: `${BASE}/promote`,
-    async handler({ params, body, services }) {
+    role: "editor",
+    async handler({ params, body, services, principal, access }) {
+      access.workflow(params.workflow_id);
       const { version, reason } = PromoteBodySchema.parse(body);
-      const moved = await services.parameters.promote({ workflowId: params.workflow_id, nodeId: params.node_id, version, reason, actor: ACTOR });
+      const moved = await services.parameters.promote({ workflowId: params.workflow_id, nodeId: params.node_id, version, reason, actor: principal.name });
       return { status: 200, body: { status: "promoted", active_version: moved.to } };
     },
   },
   {
     method: "POST",
     path: `${BASE}/rollback`,
-    async handler({ params, body, services }) {
+    role: "editor",
+    async handler({ params, body, services, principal, access }) {
+      access.workflow(params.workflow_id);
       const { to, reason } = RollbackBodySchema.parse(body);
-      const moved = await services.parameters.rollback({ workflowId: params.workflow_id, nodeId: params.node_id, to, reason, actor: ACTOR });
+      const moved = await services.parameters.rollback({ workflowId: params.workflow_id, nodeId: params.node_id, to, reason, actor: principal.name });
       return { status: 200, body: { status: "rolled_back", active_version: moved.to } };
     },
   },

@@ -1,6 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.js";
+import { procedure, router } from "../trpc.js";
+
+const viewer = procedure("viewer");
+const editor = procedure("editor");
 
 /** Largest dataset text accepted over the API (10 MB). */
 export const MAX_DATASET_TEXT = 10 * 1024 * 1024;
@@ -9,7 +12,7 @@ const NameOrId = z.string().min(1).max(200);
 
 export const datasetsRouter = router({
   /** Parses the text (CSV when fileName ends in .csv, else JSONL) and stores it as a new version (or the same one for identical rows). */
-  import: publicProcedure
+  import: editor
     .input(
       z.object({
         name: z.string().trim().min(1).max(200),
@@ -20,10 +23,10 @@ export const datasetsRouter = router({
     .mutation(({ ctx, input }) => ctx.services.datasets.importDataset(input)),
 
   /** Every version of every dataset, by name, newest version first. */
-  list: publicProcedure.query(({ ctx }) => ctx.services.datasets.list()),
+  list: viewer.query(({ ctx }) => ctx.services.datasets.list()),
 
   /** One dataset (by id, or by name: newest version unless `version`) with a page of its rows. */
-  get: publicProcedure
+  get: viewer
     .input(
       z.object({
         nameOrId: NameOrId,
@@ -38,10 +41,12 @@ export const datasetsRouter = router({
       return ds;
     }),
 
-  /** Deletes one version (id, or name + version) or all versions of a name; CONFLICT when an optimization used it. */
-  delete: publicProcedure
+  /** Deletes one version (editors with an unlimited token) (id, or name + version) or all versions of a name; CONFLICT when an optimization used it. */
+  delete: editor
     .input(z.object({ nameOrId: NameOrId, version: z.number().int().min(1).optional() }))
     .mutation(async ({ ctx, input }) => {
+      // Datasets are shared by every workflow: a token limited to some workflows may not remove one.
+      ctx.access.unlimited("deleting a dataset");
       const deleted = await ctx.services.datasets.delete(input.nameOrId, input.version);
       if (deleted === 0) throw new TRPCError({ code: "NOT_FOUND", message: `dataset "${input.nameOrId}" not found` });
       return { deleted };

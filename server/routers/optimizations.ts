@@ -1,10 +1,10 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { NodeIdSchema, OptimizeConfigSchema } from "../../engine/browser.js";
-import { publicProcedure, router } from "../trpc.js";
+import { procedure, router } from "../trpc.js";
 
-// Authentication comes later: the caller's identity will come from ctx (the session) instead.
-const ACTOR = "api";
+const viewer = procedure("viewer");
+const editor = procedure("editor");
 
 const RunId = z.string().min(1).max(200);
 const RunRef = z.object({ runId: RunId });
@@ -17,18 +17,28 @@ const LastEventId = z
   .nullish();
 
 export const optimizationsRouter = router({
-  /** Validates and records the run, returns `{ runId }` at once; the optimization runs in the background. */
-  start: publicProcedure
+  /**
+   * Validates and records the run, returns `{ runId }` at once; the optimization runs in the
+   * background. Counts against the caller's start rate and concurrent-optimization cap; the
+   * server's budget caps apply.
+   */
+  start: editor
     .input(z.object({ workflowId: NodeIdSchema, config: OptimizeConfigSchema, dataset: z.string().min(1).max(200) }))
-    .mutation(({ ctx, input }) => ctx.services.optimizer.start({ ...input, actor: ACTOR })),
+    .mutation(({ ctx, input }) => {
+      ctx.access.workflow(input.workflowId);
+      ctx.services.auth.takeStart(ctx.principal);
+      return ctx.services.optimizer.start({ ...input, actor: ctx.principal.name });
+    }),
 
-  get: publicProcedure.input(RunRef).query(async ({ ctx, input }) => {
+  get: viewer.input(RunRef).query(async ({ ctx, input }) => {
     const run = await ctx.services.optimizer.get(input.runId);
     if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `optimization run "${input.runId}" not found` });
+    ctx.access.workflow(run.workflowId);
     return run;
   }),
 
-  list: publicProcedure
+  /** Newest first, paginated; a caller limited to some workflows sees only theirs. */
+  list: viewer
     .input(
       z
         .object({
@@ -39,15 +49,25 @@ export const optimizationsRouter = router({
         })
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => ctx.services.optimizer.list(input)),
+    .query(({ ctx, input }) => {
+      if (input.workflowId) ctx.access.workflow(input.workflowId);
+      return ctx.services.optimizer.list({ ...input, workflowIds: ctx.access.workflowFilter() });
+    }),
 
   /** Stops a running optimization; it stays resumable. */
-  cancel: publicProcedure.input(RunRef).mutation(({ ctx, input }) => ctx.services.optimizer.cancel(input.runId)),
+  cancel: editor.input(RunRef).mutation(async ({ ctx, input }) => {
+    await ctx.access.optimization(input.runId);
+    return ctx.services.optimizer.cancel(input.runId);
+  }),
 
   /** Continues an interrupted or cancelled optimization in the background (stored candidates are not re-evaluated). */
-  resume: publicProcedure.input(RunRef).mutation(({ ctx, input }) => ctx.services.optimizer.resume(input.runId)),
+  resume: editor.input(RunRef).mutation(async ({ ctx, input }) => {
+    await ctx.access.optimization(input.runId);
+    ctx.services.auth.takeStart(ctx.principal);
+    return ctx.services.optimizer.resume(input.runId, ctx.principal.name);
+  }),
 
-  candidates: publicProcedure
+  candidates: viewer
     .input(
       RunRef.extend({
         split: z.string().min(1).max(50).optional(),
@@ -56,15 +76,19 @@ export const optimizationsRouter = router({
         perExample: z.boolean().default(false),
       }),
     )
-    .query(({ ctx, input }) => ctx.services.optimizer.candidates(input.runId, input)),
+    .query(async ({ ctx, input }) => {
+      await ctx.access.optimization(input.runId);
+      return ctx.services.optimizer.candidates(input.runId, input);
+    }),
 
   /**
    * Progress events (candidates done, best objectives, spend, status changes), each `tracked`
    * with its seq so a reconnecting client (lastEventId) resumes after the last one it saw.
    */
-  progress: publicProcedure
+  progress: viewer
     .input(z.object({ runId: RunId, lastEventId: LastEventId }))
     .subscription(async ({ ctx, input, signal }) => {
+      await ctx.access.optimization(input.runId);
       const afterSeq = input.lastEventId != null ? Number(input.lastEventId) : undefined;
       // Awaited here, so an unknown run is NOT_FOUND before the stream starts.
       const events = await ctx.services.optimizer.progress(input.runId, afterSeq, signal);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { NodeIdSchema } from "../../engine/browser.js";
-import { publicProcedure, router } from "../trpc.js";
+import { procedure, router } from "../trpc.js";
 
-// Authentication comes later: the caller's identity will come from ctx (the session) instead.
-const ACTOR = "api";
+const viewer = procedure("viewer");
+const editor = procedure("editor");
 
 const NodeRef = z.object({ workflowId: NodeIdSchema, nodeId: NodeIdSchema });
 const Version = z.number().int().min(1);
@@ -11,32 +11,48 @@ const Reason = z.string().trim().min(1).max(2000);
 
 export const parametersRouter = router({
   /** Every version of an AI node (oldest first) and its production version; creates v1 on first touch. */
-  versions: publicProcedure.input(NodeRef).query(({ ctx, input }) => ctx.services.parameters.listVersions(input.workflowId, input.nodeId, ACTOR)),
+  versions: viewer.input(NodeRef).query(({ ctx, input }) => {
+    ctx.access.workflow(input.workflowId);
+    return ctx.services.parameters.listVersions(input.workflowId, input.nodeId, ctx.principal.name);
+  }),
 
   /** The production version of an AI node, with its parameters and the pointer's move history. */
-  production: publicProcedure.input(NodeRef).query(async ({ ctx, input }) => {
-    const { production, versions } = await ctx.services.parameters.listVersions(input.workflowId, input.nodeId, ACTOR);
+  production: viewer.input(NodeRef).query(async ({ ctx, input }) => {
+    ctx.access.workflow(input.workflowId);
+    const { production, versions } = await ctx.services.parameters.listVersions(input.workflowId, input.nodeId, ctx.principal.name);
     const history = await ctx.services.parameters.history(input.workflowId, input.nodeId);
     return { version: versions.find((v) => v.version === production)!, history };
   }),
 
   /** Points production at `version`; NOT_FOUND for an unknown version. */
-  promote: publicProcedure
+  promote: editor
     .input(NodeRef.extend({ version: Version, reason: Reason }))
-    .mutation(({ ctx, input }) => ctx.services.parameters.promote({ ...input, actor: ACTOR })),
+    .mutation(({ ctx, input }) => {
+      ctx.access.workflow(input.workflowId);
+      return ctx.services.parameters.promote({ ...input, actor: ctx.principal.name });
+    }),
 
   /** Moves production back (to the version before the last promotion, or `to`); CONFLICT when there is nothing to roll back. */
-  rollback: publicProcedure
+  rollback: editor
     .input(NodeRef.extend({ to: Version.optional(), reason: Reason }))
-    .mutation(({ ctx, input }) => ctx.services.parameters.rollback({ ...input, actor: ACTOR })),
+    .mutation(({ ctx, input }) => {
+      ctx.access.workflow(input.workflowId);
+      return ctx.services.parameters.rollback({ ...input, actor: ctx.principal.name });
+    }),
 
   /** Parameter changes and metric deltas from version a to version b. */
-  diff: publicProcedure
+  diff: viewer
     .input(NodeRef.extend({ a: Version, b: Version }))
-    .query(({ ctx, input }) => ctx.services.parameters.diff(input.workflowId, input.nodeId, input.a, input.b)),
+    .query(({ ctx, input }) => {
+      ctx.access.workflow(input.workflowId);
+      return ctx.services.parameters.diff(input.workflowId, input.nodeId, input.a, input.b);
+    }),
 
   /** Audit events of a workflow (or one node), newest first. */
-  audit: publicProcedure
+  audit: viewer
     .input(z.object({ workflowId: NodeIdSchema, nodeId: NodeIdSchema.optional(), limit: z.number().int().min(1).max(1000).default(100) }))
-    .query(({ ctx, input }) => ctx.services.parameters.audit(input.workflowId, { nodeId: input.nodeId, limit: input.limit })),
+    .query(({ ctx, input }) => {
+      ctx.access.workflow(input.workflowId);
+      return ctx.services.parameters.audit(input.workflowId, { nodeId: input.nodeId, limit: input.limit });
+    }),
 });

@@ -1,7 +1,10 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { NodeIdSchema, RunStatusSchema, type RunEvent } from "../../engine/browser.js";
-import { publicProcedure, router } from "../trpc.js";
+import { procedure, router } from "../trpc.js";
+
+const viewer = procedure("viewer");
+const editor = procedure("editor");
 
 const RunId = z.string().min(1).max(200);
 const RunRef = z.object({ runId: RunId });
@@ -13,30 +16,48 @@ const LastEventId = z
   .nullish();
 
 export const runsRouter = router({
-  start: publicProcedure
+  /** Starts a run of the workflow's latest version with production parameters; counts against the caller's start rate. */
+  start: editor
     .input(
       z.object({
         workflowId: NodeIdSchema,
         inputs: z.record(z.string(), z.unknown()).default({}),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.runs.start({ workflowId: input.workflowId, inputs: input.inputs })),
+    .mutation(({ ctx, input }) => {
+      ctx.access.workflow(input.workflowId);
+      ctx.services.auth.takeStart(ctx.principal);
+      return ctx.services.runs.start({ workflowId: input.workflowId, inputs: input.inputs });
+    }),
 
-  rerun: publicProcedure
-    .input(z.object({ runId: RunId, fromNodeId: NodeIdSchema }))
-    .mutation(({ ctx, input }) => ctx.services.runs.rerun(input)),
+  rerun: editor.input(z.object({ runId: RunId, fromNodeId: NodeIdSchema })).mutation(async ({ ctx, input }) => {
+    await ctx.access.run(input.runId);
+    ctx.services.auth.takeStart(ctx.principal);
+    return ctx.services.runs.rerun(input);
+  }),
 
-  cancel: publicProcedure.input(RunRef).mutation(({ ctx, input }) => ({ ok: ctx.services.runs.cancel(input.runId) })),
-  pause: publicProcedure.input(RunRef).mutation(({ ctx, input }) => ({ ok: ctx.services.runs.pause(input.runId) })),
-  resume: publicProcedure.input(RunRef).mutation(({ ctx, input }) => ({ ok: ctx.services.runs.resume(input.runId) })),
+  cancel: editor.input(RunRef).mutation(async ({ ctx, input }) => {
+    await ctx.access.run(input.runId);
+    return { ok: ctx.services.runs.cancel(input.runId) };
+  }),
+  pause: editor.input(RunRef).mutation(async ({ ctx, input }) => {
+    await ctx.access.run(input.runId);
+    return { ok: ctx.services.runs.pause(input.runId) };
+  }),
+  resume: editor.input(RunRef).mutation(async ({ ctx, input }) => {
+    await ctx.access.run(input.runId);
+    return { ok: ctx.services.runs.resume(input.runId) };
+  }),
 
-  get: publicProcedure.input(RunRef).query(async ({ ctx, input }) => {
+  get: viewer.input(RunRef).query(async ({ ctx, input }) => {
     const run = await ctx.services.runs.get(input.runId);
     if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `run "${input.runId}" not found` });
+    ctx.access.workflow(run.workflowId);
     return run;
   }),
 
-  list: publicProcedure
+  /** Newest first, paginated; a caller limited to some workflows sees only their runs. */
+  list: viewer
     .input(
       z
         .object({
@@ -47,7 +68,10 @@ export const runsRouter = router({
         })
         .default({}),
     )
-    .query(({ ctx, input }) => ctx.services.runs.list(input)),
+    .query(({ ctx, input }) => {
+      if (input.workflowId) ctx.access.workflow(input.workflowId);
+      return ctx.services.runs.list({ ...input, workflowIds: ctx.access.workflowFilter() });
+    }),
 
   /**
    * The run's events: stored ones first (replayed from the database), then live ones; the
@@ -55,10 +79,11 @@ export const runsRouter = router({
    * that reconnects (httpSubscriptionLink sends `lastEventId`) resumes right after the last
    * event it got, without loss or repetition.
    */
-  events: publicProcedure
+  events: viewer
     .input(z.object({ runId: RunId, lastEventId: LastEventId }))
     .subscription(async ({ ctx, input, signal }) => {
       const runs = ctx.services.runs;
+      await ctx.access.run(input.runId);
       // Checked before the stream starts (a generator body would only run on first read):
       // a live run is in memory, any other run the client can know of is in the history.
       if (!runs.handle(input.runId) && !(await runs.get(input.runId))) {

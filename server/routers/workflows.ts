@@ -1,9 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { GraphValidationError, NodeIdSchema, parseGraph, type Graph, type GraphInput } from "../../engine/browser.js";
+import type { Access } from "../auth/access.js";
 import { diffGraphs } from "../store/workflow-diff.js";
 import { storableGraph, type SaveMode, type WorkflowRecord } from "../store/workflows.js";
-import { publicProcedure, router, type Context } from "../trpc.js";
+import { procedure, router, type Context } from "../trpc.js";
+
+const viewer = procedure("viewer");
+const editor = procedure("editor");
 
 /**
  * The graph arrives as an untyped document and is checked by `parseGraph` (the engine's
@@ -28,16 +32,21 @@ function notFound(id: string, version?: number): TRPCError {
   return new TRPCError({ code: "NOT_FOUND", message: `${what} not found` });
 }
 
-/** The workflow at `version` (default: latest), or NOT_FOUND. */
-async function load(ctx: Context, id: string, version?: number): Promise<WorkflowRecord> {
+type AuthedContext = Context & { access: Access };
+
+/** The workflow at `version` (default: latest), or NOT_FOUND; FORBIDDEN without a grant for it. */
+async function load(ctx: AuthedContext, id: string, version?: number): Promise<WorkflowRecord> {
+  ctx.access.workflow(id);
   const wf = version === undefined ? await ctx.services.workflows.get(id) : await ctx.services.workflows.getVersion(id, version);
   if (!wf) throw notFound(id, version);
   return wf;
 }
 
-/** Validates a graph document and saves it in the given mode (the store drops `$schema`). */
-function saveDocument(ctx: Context, doc: unknown, note: string | undefined, mode: SaveMode) {
-  return ctx.services.workflows.save(parseGraph(doc), note, { mode });
+/** Validates a graph document and saves it in the given mode (the store drops `$schema`); FORBIDDEN without a grant for its id. */
+function saveDocument(ctx: AuthedContext, doc: unknown, note: string | undefined, mode: SaveMode) {
+  const graph = parseGraph(doc);
+  ctx.access.workflow(graph.id);
+  return ctx.services.workflows.save(graph, note, { mode });
 }
 
 /** The exported file: pretty JSON with `$schema` first, newline-terminated. */
@@ -47,15 +56,15 @@ function exportText(graph: Graph): string {
 
 const versionsRouter = router({
   /** Version history, newest first (without graphs). */
-  list: publicProcedure.input(WorkflowRef).query(async ({ ctx, input }) => {
+  list: viewer.input(WorkflowRef).query(async ({ ctx, input }) => {
     await load(ctx, input.id);
     return ctx.services.workflows.listVersions(input.id);
   }),
 
-  get: publicProcedure.input(VersionRef).query(({ ctx, input }) => load(ctx, input.id, input.version)),
+  get: viewer.input(VersionRef).query(({ ctx, input }) => load(ctx, input.id, input.version)),
 
   /** What changed from version `a` to version `b`. */
-  diff: publicProcedure
+  diff: viewer
     .input(z.object({ id: NodeIdSchema, a: Version, b: Version }))
     .query(async ({ ctx, input }) => {
       const [a, b] = await Promise.all([load(ctx, input.id, input.a), load(ctx, input.id, input.b)]);
@@ -63,7 +72,7 @@ const versionsRouter = router({
     }),
 
   /** Saves an old version's graph as the newest version (no new version if it is the latest already). */
-  restore: publicProcedure
+  restore: editor
     .input(z.object({ id: NodeIdSchema, version: Version, note: Note }))
     .mutation(async ({ ctx, input }) => {
       const old = await load(ctx, input.id, input.version);
@@ -72,19 +81,24 @@ const versionsRouter = router({
 });
 
 export const workflowsRouter = router({
-  list: publicProcedure.query(({ ctx }) => ctx.services.workflows.list()),
+  /** Every workflow the caller has a grant for. */
+  list: viewer.query(async ({ ctx }) => {
+    const all = await ctx.services.workflows.list();
+    const allowed = ctx.access.workflowFilter();
+    return allowed ? all.filter((w) => allowed.includes(w.id)) : all;
+  }),
 
-  get: publicProcedure
+  get: viewer
     .input(z.object({ id: NodeIdSchema, version: Version.optional() }))
     .query(({ ctx, input }) => load(ctx, input.id, input.version)),
 
   /** Creates a workflow at version 1; CONFLICT if the id exists. */
-  create: publicProcedure
+  create: editor
     .input(z.object({ graph: GraphDocument, note: Note }))
     .mutation(({ ctx, input }) => saveDocument(ctx, input.graph, input.note, "create")),
 
   /** Adds a version when the graph changed; the graph's id must be `id`; NOT_FOUND if unknown. */
-  update: publicProcedure
+  update: editor
     .input(z.object({ id: NodeIdSchema, graph: GraphDocument, note: Note }))
     .mutation(({ ctx, input }) => {
       const graphId = (input.graph as { id?: unknown }).id;
@@ -97,17 +111,18 @@ export const workflowsRouter = router({
     }),
 
   /** Create-or-update (kept for existing clients). */
-  save: publicProcedure
+  save: editor
     .input(z.object({ graph: GraphDocument, note: Note }))
     .mutation(({ ctx, input }) => saveDocument(ctx, input.graph, input.note, "upsert")),
 
-  delete: publicProcedure.input(WorkflowRef).mutation(async ({ ctx, input }) => {
+  delete: editor.input(WorkflowRef).mutation(async ({ ctx, input }) => {
+    ctx.access.workflow(input.id);
     if (!(await ctx.services.workflows.delete(input.id))) throw notFound(input.id);
     return { ok: true as const };
   }),
 
   /** Parses and validates a graph file's text, then creates the workflow or adds a version. */
-  import: publicProcedure
+  import: editor
     .input(z.object({ json: z.string().min(1).max(5_000_000), note: Note }))
     .mutation(({ ctx, input }) => {
       let doc: unknown;
@@ -120,7 +135,7 @@ export const workflowsRouter = router({
     }),
 
   /** The graph file's text (pretty JSON with `$schema`) of a version (default: latest). */
-  export: publicProcedure
+  export: viewer
     .input(z.object({ id: NodeIdSchema, version: Version.optional() }))
     .query(async ({ ctx, input }) => exportText((await load(ctx, input.id, input.version)).graph)),
 

@@ -6,10 +6,16 @@ import { createOptimizationStore, type OptimizationStore } from "../store/optimi
 import { createParameterStore } from "../store/parameters.js";
 import { createRunHistoryStore, type RunHistoryStore } from "../store/run-history.js";
 import { createWorkflowStore, type WorkflowStore } from "../store/workflows.js";
+import { AuthService, type AuthPolicy } from "../auth/service.js";
 import { seedExamples } from "./examples.js";
-import { OptimizationService } from "./optimizations.js";
+import { OptimizationService, type OptimizationPolicy } from "./optimizations.js";
 import { ParameterService } from "./parameters.js";
 import { createProviders } from "./providers.js";
+import { ProviderConfigService } from "./provider-configs.js";
+import { createSecretCipher } from "../secrets/cipher.js";
+import { Keyring } from "../secrets/keyring.js";
+import { SecretRedactor } from "../secrets/redact.js";
+import { createProviderConfigStore } from "../store/provider-configs.js";
 import { RunService } from "./runs.js";
 
 /** Everything the server and the CLI share: database, stores, providers, the run service. */
@@ -21,12 +27,19 @@ export interface AppServices {
   optimizations: OptimizationStore;
   /** Parameter versions, promote/rollback, and the cached production resolver runs use. */
   parameters: ParameterService;
+  /** Fixed providers (sim, environment) plus the API-managed ones of `providerConfigs`. */
   providers: ProviderRegistry;
+  /** API-managed providers: stored base URLs and encrypted API keys (admins edit them). */
+  providerConfigs: ProviderConfigService;
   runs: RunService;
   /** Background work (optimizations); behind an interface so it can move to a distributed queue. */
   jobs: JobRunner;
   /** Start, follow, cancel and resume optimizations (the API and the CLI). */
   optimizer: OptimizationService;
+  /** Authentication: tokens, sessions, login codes, the security log and start rate limits. */
+  auth: AuthService;
+  /** Removes every known secret (provider API keys) from a text bound for a client or a log. */
+  redact(text: string): string;
   /** Stops taking jobs, interrupts running optimizations (resumable), cancels live runs, closes the database. */
   close(): Promise<void>;
 }
@@ -45,6 +58,14 @@ export async function createAppServices(
     resumeOptimizations?: boolean;
     /** Background jobs running at once (default 2). */
     jobConcurrency?: number;
+    /** Master key for provider secrets (base64 or hex of 32 bytes); default FLOWTUNE_SECRET_KEY, else the key file. */
+    secretKey?: string;
+    /** Key file for provider secrets; default FLOWTUNE_SECRET_KEY_FILE, else `secret.key` beside the database. */
+    secretKeyFile?: string;
+    /** Rate limits of the HTTP API (defaults: DEFAULT_AUTH_POLICY). */
+    authPolicy?: Partial<AuthPolicy>;
+    /** Server-side limits on optimizations (per-user concurrency, budget caps). */
+    optimizationPolicy?: Partial<OptimizationPolicy>;
   } = {},
 ): Promise<AppServices> {
   const db = await openDatabase({ url: opts.databaseUrl });
@@ -53,10 +74,29 @@ export async function createAppServices(
   const datasets = createDatasetStore(db.prisma);
   const optimizations = createOptimizationStore(db.prisma);
   const parameters = new ParameterService(createParameterStore(db.prisma));
-  const providers = opts.providers ?? createProviders({ latencyScale: opts.latencyScale });
+  const auth = new AuthService(db.prisma, { policy: opts.authPolicy });
+  // Provider API keys: encrypted at rest under the master key, redacted from what leaves the server.
+  const redactor = new SecretRedactor();
+  for (const name of ["FLOWTUNE_OPENAI_API_KEY", "OPENAI_API_KEY"]) redactor.add(process.env[name]?.trim()); // env providers' keys too
+  let providerConfigs: ProviderConfigService;
+  try {
+    const keyring = new Keyring({ secretKey: opts.secretKey, keyFile: opts.secretKeyFile, databasePath: db.path });
+    providerConfigs = new ProviderConfigService({
+      store: createProviderConfigStore(db.prisma),
+      cipher: createSecretCipher(() => keyring.key()),
+      redactor,
+      fixed: opts.providers ?? createProviders({ latencyScale: opts.latencyScale }),
+      log: auth.log,
+    });
+    await providerConfigs.start();
+  } catch (err) {
+    await db.close(); // a bad secret key must not leave the database open
+    throw err;
+  }
+  const providers = providerConfigs.registry;
   const runs = new RunService({ history, workflows, providers, parameters });
   const jobs: JobRunner = new InProcessJobRunner({ concurrency: opts.jobConcurrency });
-  const optimizer = new OptimizationService({ workflows, datasets, optimizations, parameters, providers, jobs });
+  const optimizer = new OptimizationService({ workflows, datasets, optimizations, parameters, providers, jobs, policy: opts.optimizationPolicy });
   // A run the previous process left "running" can never finish: record that it was interrupted.
   const interrupted = await history.markInterrupted();
   if (interrupted.length) console.warn(`flowtune: marked ${interrupted.length} interrupted run(s) as failed`);
@@ -78,6 +118,9 @@ export async function createAppServices(
     runs,
     jobs,
     optimizer,
+    auth,
+    providerConfigs,
+    redact: (text) => redactor.redact(text),
     async close() {
       const stopped = jobs.active().some((j) => j.kind === "optimization");
       await jobs.shutdown();

@@ -16,6 +16,7 @@ import {
   type ProgressInfo,
   type ProviderRegistry,
 } from "../../engine/index.js";
+import { AccessError } from "../auth/errors.js";
 import { abortedByShutdown, ProgressChannel, type JobRunner, type Sequenced } from "../jobs/index.js";
 import type { DatasetStore } from "../store/datasets.js";
 import type { CandidateRecord, OptimizationRunRecord, OptimizationStatus, OptimizationStore } from "../store/optimizations.js";
@@ -60,6 +61,38 @@ export interface OptimizationServiceDeps {
   parameters: ParameterService;
   providers: ProviderRegistry;
   jobs: JobRunner;
+  policy?: Partial<OptimizationPolicy>;
+}
+
+/** Server-side limits on optimizations started through the service. */
+export interface OptimizationPolicy {
+  /** Optimizations one user (principal name) may have running at once (default 2). */
+  maxConcurrentPerUser: number;
+  /** Largest token budget a start may ask for; applied when it asks for none. */
+  maxBudgetTokens?: number;
+  /** Largest cost budget (USD) a start may ask for; applied when it asks for none. */
+  maxBudgetCostUsd?: number;
+}
+
+export const DEFAULT_OPTIMIZATION_POLICY: OptimizationPolicy = { maxConcurrentPerUser: 2 };
+
+/** Reads FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER, FLOWTUNE_MAX_OPTIMIZATION_TOKENS and FLOWTUNE_MAX_OPTIMIZATION_COST_USD. */
+export function optimizationPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<OptimizationPolicy> {
+  const num = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${JSON.stringify(raw)})`);
+    return n;
+  };
+  const policy: Partial<OptimizationPolicy> = {};
+  const perUser = num("FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER");
+  const tokens = num("FLOWTUNE_MAX_OPTIMIZATION_TOKENS");
+  const cost = num("FLOWTUNE_MAX_OPTIMIZATION_COST_USD");
+  if (perUser !== undefined) policy.maxConcurrentPerUser = Math.floor(perUser);
+  if (tokens !== undefined) policy.maxBudgetTokens = Math.floor(tokens);
+  if (cost !== undefined) policy.maxBudgetCostUsd = cost;
+  return policy;
 }
 
 export interface StartOptimizationInput {
@@ -67,7 +100,7 @@ export interface StartOptimizationInput {
   config: OptimizeConfigInput;
   /** An imported dataset's name (newest version) or id. */
   dataset: string;
-  /** Who asked; not recorded yet (saved versions say "optimizer", as from the CLI) until authentication exists. */
+  /** Who asked (a principal's name): recorded on the run and counted by the per-user concurrency cap. */
   actor?: string;
 }
 
@@ -88,8 +121,59 @@ export interface ExecuteOptimizationInput {
 /** Starts, tracks, cancels and resumes optimizations; saves their fronts as parameter versions. */
 export class OptimizationService {
   private readonly channels = new Map<string, ProgressChannel<OptimizationProgress>>();
+  readonly policy: OptimizationPolicy;
+  // Starts by one user run one at a time, so two concurrent starts cannot both pass the cap.
+  private readonly userLocks = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly deps: OptimizationServiceDeps) {}
+  constructor(private readonly deps: OptimizationServiceDeps) {
+    this.policy = { ...DEFAULT_OPTIMIZATION_POLICY, ...deps.policy };
+  }
+
+  /** Runs `f` after the user's previous start finished (a per-user mutex). */
+  private withUserLock<T>(user: string | undefined, f: () => Promise<T>): Promise<T> {
+    if (user === undefined) return f();
+    const prev = this.userLocks.get(user) ?? Promise.resolve();
+    const next = prev.then(f, f);
+    const settled = next.catch(() => undefined);
+    this.userLocks.set(user, settled);
+    void settled.then(() => {
+      if (this.userLocks.get(user) === settled) this.userLocks.delete(user);
+    });
+    return next;
+  }
+
+  /** RATE_LIMITED when the user already runs as many optimizations as the policy allows. */
+  private async checkUserCap(user: string | undefined): Promise<void> {
+    if (user === undefined) return;
+    const running = await this.deps.optimizations.countRunning(user);
+    const cap = this.policy.maxConcurrentPerUser;
+    if (running >= cap) {
+      throw new AccessError(
+        "RATE_LIMITED",
+        `"${user}" already has ${running} optimization${running === 1 ? "" : "s"} running (at most ${cap} at once); wait for one to finish or cancel one`,
+        30,
+      );
+    }
+  }
+
+  /** Applies the server's budget caps: INPUT_INVALID (naming the field) above a cap, the cap itself when none was asked for. */
+  private applyBudgetPolicy(config: OptimizeConfig): OptimizeConfig {
+    const { maxBudgetTokens, maxBudgetCostUsd } = this.policy;
+    const limits = { ...config.limits };
+    if (maxBudgetTokens !== undefined) {
+      if (limits.budgetTokens !== undefined && limits.budgetTokens > maxBudgetTokens) {
+        throw new FlowtuneError("INPUT_INVALID", `budgetTokens ${limits.budgetTokens} exceeds this server's cap of ${maxBudgetTokens} tokens`, { field: "config.limits.budgetTokens" });
+      }
+      limits.budgetTokens ??= maxBudgetTokens;
+    }
+    if (maxBudgetCostUsd !== undefined) {
+      if (limits.budgetCostUsd !== undefined && limits.budgetCostUsd > maxBudgetCostUsd) {
+        throw new FlowtuneError("INPUT_INVALID", `budgetCostUsd ${limits.budgetCostUsd} exceeds this server's cap of $${maxBudgetCostUsd}`, { field: "config.limits.budgetCostUsd" });
+      }
+      limits.budgetCostUsd ??= maxBudgetCostUsd;
+    }
+    return { ...config, limits };
+  }
 
   /**
    * Validates the request, records the run and returns its id at once; the optimization runs in
@@ -97,7 +181,12 @@ export class OptimizationService {
    * INPUT_INVALID (with the field) for a config that does not fit the graph.
    */
   async start(input: StartOptimizationInput): Promise<{ runId: string }> {
-    const config = OptimizeConfigSchema.parse(input.config);
+    return this.withUserLock(input.actor, () => this.startLocked(input));
+  }
+
+  private async startLocked(input: StartOptimizationInput): Promise<{ runId: string }> {
+    await this.checkUserCap(input.actor);
+    const config = this.applyBudgetPolicy(OptimizeConfigSchema.parse(input.config));
     const wf = await this.deps.workflows.get(input.workflowId);
     if (!wf) throw new FlowtuneError("NOT_FOUND", `workflow "${input.workflowId}" not found`);
     const { graph } = await this.deps.parameters.resolve(wf.id, wf.graph);
@@ -110,6 +199,7 @@ export class OptimizationService {
       targetNodeIds: config.targets,
       datasetId,
       config: config as unknown as Record<string, unknown>,
+      createdBy: input.actor ?? null,
     });
     this.submit(run.id, wf.id, config, rows, datasetId);
     return { runId: run.id };
@@ -119,7 +209,14 @@ export class OptimizationService {
    * Continues an interrupted or cancelled run in the background: stored candidates are replayed,
    * not re-evaluated. CONFLICT when it is running, completed or failed, or was started from a file.
    */
-  async resume(runId: string): Promise<{ runId: string }> {
+  async resume(runId: string, actor?: string): Promise<{ runId: string }> {
+    return this.withUserLock(actor, async () => {
+      await this.checkUserCap(actor);
+      return this.resumeLocked(runId);
+    });
+  }
+
+  private async resumeLocked(runId: string): Promise<{ runId: string }> {
     const run = await this.mustGet(runId);
     if (this.deps.jobs.active().some((j) => j.id === runId)) throw new FlowtuneError("CONFLICT", `optimization ${runId} is already running`);
     if (!run.datasetId) throw new FlowtuneError("CONFLICT", `optimization ${runId} was started from a dataset file; resume it with the CLI`);
@@ -148,7 +245,7 @@ export class OptimizationService {
   }
 
   /** Runs newest first, cursor-paginated. */
-  list(options: { workflowId?: string; status?: OptimizationStatus; limit?: number; cursor?: string } = {}) {
+  list(options: { workflowId?: string; workflowIds?: string[]; status?: OptimizationStatus; limit?: number; cursor?: string } = {}) {
     return this.deps.optimizations.listRuns(options);
   }
 

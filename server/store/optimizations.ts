@@ -26,6 +26,8 @@ export interface CreateOptimizationRunInput {
   /** Strategy, search space, objectives, constraints, limits, concurrency, seed (shape owned by the optimizer). */
   config: Json;
   baseline?: unknown;
+  /** Who started it (a principal's name). */
+  createdBy?: string | null;
 }
 
 export interface OptimizationRunRecord {
@@ -45,6 +47,7 @@ export interface OptimizationRunRecord {
   startedAt: Date;
   finishedAt: Date | null;
   error?: ErrorInfo;
+  createdBy: string | null;
 }
 
 export interface CandidateInput {
@@ -115,7 +118,9 @@ export interface OptimizationStore {
   createRun(input: CreateOptimizationRunInput): Promise<OptimizationRunRecord>;
   getRun(runId: string): Promise<OptimizationRunRecord | undefined>;
   /** Newest first. */
-  listRuns(options?: { workflowId?: string; status?: OptimizationStatus; limit?: number; cursor?: string }): Promise<{ runs: OptimizationRunRecord[]; nextCursor?: string }>;
+  listRuns(options?: { workflowId?: string; workflowIds?: string[]; status?: OptimizationStatus; limit?: number; cursor?: string }): Promise<{ runs: OptimizationRunRecord[]; nextCursor?: string }>;
+  /** How many runs `createdBy` has running now (the per-user concurrency cap). */
+  countRunning(createdBy: string): Promise<number>;
   /** Progress summaries (baseline, best, pareto) while the run is going. */
   updateRun(runId: string, patch: { baseline?: unknown; best?: unknown; pareto?: unknown }): Promise<void>;
   /**
@@ -158,6 +163,7 @@ type RunRow = {
   finishedAt: Date | null;
   error: string | null;
   ownerPid: number | null;
+  createdBy: string | null;
 };
 
 type CandidateRow = {
@@ -195,6 +201,7 @@ function toRun(row: RunRow): OptimizationRunRecord {
     llmCalls: row.llmCalls,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
+    createdBy: row.createdBy,
   };
   // Absent summaries stay absent (not null), like RunDetail.outputs.
   for (const key of ["baseline", "best", "pareto"] as const) {
@@ -313,10 +320,15 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
           status: "running",
           startedAt: new Date(),
           ownerPid: process.pid,
+          createdBy: input.createdBy ?? null,
         },
       });
       live.add(row.id);
       return toRun(row);
+    },
+
+    countRunning(createdBy) {
+      return prisma.optimizationRun.count({ where: { createdBy, status: "running" } });
     },
 
     async getRun(runId) {

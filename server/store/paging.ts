@@ -1,6 +1,8 @@
 /** Options of a newest-first, cursor-paginated listing of runs. */
 export interface RunListOptions {
   workflowId?: string;
+  /** Only runs of these workflows (a caller limited to some workflows). */
+  workflowIds?: string[];
   status?: string;
   limit?: number;
   cursor?: string;
@@ -19,7 +21,11 @@ export function runListArgs(options: RunListOptions): {
     limit,
     args: {
       where: {
-        ...(options.workflowId !== undefined ? { workflowId: options.workflowId } : {}),
+        ...(options.workflowId !== undefined
+          ? { workflowId: options.workflowId }
+          : options.workflowIds !== undefined
+            ? { workflowId: { in: options.workflowIds } }
+            : {}),
         ...(options.status !== undefined ? { status: options.status } : {}),
       },
       orderBy: [{ startedAt: "desc" }, { id: "desc" }],

@@ -70,6 +70,8 @@ export interface RunDetail extends RunSummary {
 
 export interface ListRunsOptions {
   workflowId?: string;
+  /** Only runs of these workflows (a caller limited to some workflows). */
+  workflowIds?: string[];
   status?: RunStatus;
   /** Page size, 1–500 (default 50). */
   limit?: number;

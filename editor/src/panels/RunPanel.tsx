@@ -8,6 +8,7 @@ import type { Graph, InputNode } from "../../../engine/browser.js";
 import { StatusPill } from "../ui.js";
 import { formatCost, formatCostExact, formatDuration, formatTokens, pretty, shortId } from "../format.js";
 import { isFinished, type RunState } from "../run-state.js";
+import { canRun, EDITOR_ROLE_NEEDED, useAuth } from "../auth/context.js";
 import { useTRPC } from "../trpc.js";
 
 type Field = InputNode["config"]["fields"][number];
@@ -62,6 +63,10 @@ export interface RunPanelProps {
 
 export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: RunPanelProps) {
   const trpc = useTRPC();
+  const { user } = useAuth();
+  // Viewers see runs but cannot start or steer them (the server answers 403 anyway).
+  const readOnly = !canRun(user.role);
+  const lockedTitle = readOnly ? EDITOR_ROLE_NEEDED : undefined;
   const inputNode = graph.nodes.find((n): n is InputNode => n.kind === "input");
   const fields = inputNode?.config.fields ?? [];
   const [values, setValues] = useState<Record<string, string | boolean>>(() =>
@@ -79,6 +84,7 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
 
   function submit(ev: FormEvent) {
     ev.preventDefault();
+    if (readOnly) return;
     setFormError(null);
     const inputs: Record<string, unknown> = {};
     try {
@@ -133,8 +139,14 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
             {formError ?? serverError}
           </div>
         ) : null}
-        <div className="button-row">
-          <button type="submit" className="btn btn-primary" data-testid="run-button" disabled={busy}>
+        {readOnly ? (
+          <div className="notice-box" id="run-locked" data-testid="readonly-note">
+            {EDITOR_ROLE_NEEDED}
+          </div>
+        ) : null}
+        {/* The wrapper carries the tooltip: a disabled button gets no mouse events. */}
+        <div className="button-row" title={lockedTitle}>
+          <button type="submit" className="btn btn-primary" data-testid="run-button" disabled={busy || readOnly} aria-describedby={readOnly ? "run-locked" : undefined}>
             {busy ? <span className="spinner" aria-hidden="true" /> : <PlayIcon />}
             {start.isPending ? "Starting…" : active ? "Running…" : "Run"}
           </button>
@@ -142,17 +154,17 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
             type="button"
             className="btn"
             data-testid="cancel-button"
-            disabled={!active || cancel.isPending}
+            disabled={readOnly || !active || cancel.isPending}
             onClick={() => run.runId && cancel.mutate({ runId: run.runId })}
           >
             Cancel
           </button>
           {run.status === "paused" ? (
-            <button type="button" className="btn btn-ghost" data-testid="resume-button" disabled={!active} onClick={() => run.runId && resume.mutate({ runId: run.runId })}>
+            <button type="button" className="btn btn-ghost" data-testid="resume-button" disabled={readOnly || !active} onClick={() => run.runId && resume.mutate({ runId: run.runId })}>
               Resume
             </button>
           ) : (
-            <button type="button" className="btn btn-ghost" data-testid="pause-button" disabled={!active} onClick={() => run.runId && pause.mutate({ runId: run.runId })}>
+            <button type="button" className="btn btn-ghost" data-testid="pause-button" disabled={readOnly || !active} onClick={() => run.runId && pause.mutate({ runId: run.runId })}>
               Pause
             </button>
           )}

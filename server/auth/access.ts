@@ -1,0 +1,55 @@
+/**
+ * Object-level authorization: whether a principal may touch a workflow (and so its runs,
+ * optimizations and parameters). Roles are checked per procedure/endpoint (see `requireRole`);
+ * these checks add the per-workflow grants of a limited token.
+ */
+import type { AppServices } from "../services/app.js";
+import { forbidden, unauthenticated } from "./errors.js";
+import { grantsWorkflow, type Principal } from "./principal.js";
+import { roleAtLeast, type Role } from "./roles.js";
+
+/** The principal, if it has at least `role`: UNAUTHENTICATED (401) for no one, FORBIDDEN (403) for too weak a role. */
+export function requireRole(principal: Principal | null | undefined, role: Role | "public"): Principal | null {
+  if (role === "public") return principal ?? null;
+  if (!principal) throw unauthenticated();
+  if (!roleAtLeast(principal.role, role)) throw forbidden(`"${principal.name}" has role ${principal.role}; this needs ${role}`);
+  return principal;
+}
+
+/** Per-request access checks for one principal. */
+export class Access {
+  constructor(
+    private readonly services: AppServices,
+    readonly principal: Principal,
+  ) {}
+
+  /** FORBIDDEN unless the principal's grants include the workflow. */
+  workflow(workflowId: string): void {
+    if (!grantsWorkflow(this.principal, workflowId)) {
+      throw forbidden(`"${this.principal.name}" has no grant for workflow "${workflowId}"`);
+    }
+  }
+
+  /** FORBIDDEN for a principal limited to some workflows (e.g. deleting a shared dataset). */
+  unlimited(what: string): void {
+    if (this.principal.workflows !== null) throw forbidden(`${what} needs a token that is not limited to some workflows`);
+  }
+
+  /** The workflow filter a listing must apply: undefined for every workflow. */
+  workflowFilter(): string[] | undefined {
+    return this.principal.workflows ?? undefined;
+  }
+
+  /** Checks the grant for a run's workflow; unknown runs pass (the procedure reports NOT_FOUND). */
+  async run(runId: string): Promise<void> {
+    // A started run is in the history before its id is returned (RunService.track).
+    const workflowId = (await this.services.runs.get(runId))?.workflowId;
+    if (workflowId) this.workflow(workflowId);
+  }
+
+  /** Checks the grant for an optimization run's workflow; unknown runs pass (NOT_FOUND follows). */
+  async optimization(runId: string): Promise<void> {
+    const run = await this.services.optimizer.get(runId);
+    if (run) this.workflow(run.workflowId);
+  }
+}
