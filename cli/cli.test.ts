@@ -47,7 +47,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("flowtune CLI", () => {
+// Each test spawns several CLI processes (a few seconds each on a busy machine).
+describe("flowtune CLI", { timeout: 90_000 }, () => {
   it("refuses broken graphs with exit 1, names the culprit, and writes nothing", async () => {
     const cases: Array<[string, (g: Record<string, any>) => void, RegExp]> = [
       ["dangling", (g) => g.edges.push({ id: "e3", source: "b", target: "ghost", kind: "pipeline" }), /edge "e3" field target: dangling edge: target node "ghost" does not exist/],

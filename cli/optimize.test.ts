@@ -30,7 +30,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("flowtune optimize", () => {
+// Each test spawns several CLI processes (a few seconds each on a busy machine).
+describe("flowtune optimize", { timeout: 120_000 }, () => {
   it("beats the baseline on the test split and gives identical results twice", async () => {
     const a = await flowtune([...OPTIMIZE, "--strategy", "nsga2", "--json"]);
     expect(a.code, a.stderr).toBe(0);

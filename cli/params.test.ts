@@ -51,7 +51,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("flowtune params / promote / rollback / diff / audit", () => {
+// Each test spawns several CLI processes (a few seconds each on a busy machine).
+describe("flowtune params / promote / rollback / diff / audit", { timeout: 90_000 }, () => {
   it("lists, promotes, rolls back, diffs and audits an AI node's parameters", async () => {
     // A graph file is saved as the workflow; the first touch creates v1 from it.
     const first = await flowtune(["params", "examples/qa.flow.json", "--node", "answer", "--json"]);
