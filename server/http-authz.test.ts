@@ -171,11 +171,14 @@ const PROCEDURES: ProcedureRow[] = [
   { path: "optimizations.resume", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }), strict: false },
   { path: "optimizations.candidates", type: "query", role: "viewer", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }) },
   { path: "optimizations.progress", type: "subscription", role: "viewer", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }) },
+  // Saving the baseline (candidate 0) is idempotent: it is v1 already.
+  { path: "optimizations.saveCandidate", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId, index: 0 }) },
 
   // datasets (shared by every workflow)
   { path: "datasets.import", type: "mutation", role: "editor", scope: "global", input: (f) => ({ name: f.unique("ds"), fileName: "qa.dataset.jsonl", text: QA_DATASET_TEXT }) },
   { path: "datasets.list", type: "query", role: "viewer", scope: "global" },
   { path: "datasets.get", type: "query", role: "viewer", scope: "global", input: () => ({ nameOrId: "qa", limit: 2 }) },
+  { path: "datasets.splits", type: "query", role: "viewer", scope: "global", input: () => ({ nameOrId: "qa", seed: 1 }) },
   {
     path: "datasets.delete",
     type: "mutation",

@@ -53,3 +53,37 @@ export function pretty(value: unknown): string {
 export function formatCostExact(usd: number | null | undefined): string {
   return usd ? `$${usd.toPrecision(3)}` : "";
 }
+
+/** A wall-clock time with milliseconds, e.g. 14:03:07.412 (for event timelines). */
+export function formatClock(ts: number | string | Date | null | undefined): string {
+  if (ts == null) return "";
+  const d = new Date(ts);
+  if (!Number.isFinite(d.getTime())) return "";
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** An offset from a reference time, e.g. "+120 ms", "+1.50 s"; empty when either is unknown. */
+export function formatOffset(ts: number | null | undefined, from: number | null | undefined): string {
+  if (ts == null || from == null) return "";
+  return `+${formatDuration(Math.max(0, ts - from))}`;
+}
+
+/** Token count with the prompt/completion split, e.g. "1,234 (1,000 + 234)". */
+export function formatUsage(u: { promptTokens: number; completionTokens: number; totalTokens: number } | null | undefined): string {
+  if (!u) return "";
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `${n(u.totalTokens)} (${n(u.promptTokens)} + ${n(u.completionTokens)})`;
+}
+
+/**
+ * The parameter versions a run used, e.g. "answer v2 (production)". A run started normally uses
+ * each AI node's production version; a re-run reuses its parent's versions.
+ */
+export function formatParameterVersions(versions: Record<string, number> | null | undefined, rerun = false): string {
+  if (!versions) return "";
+  const entries = Object.entries(versions).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return "";
+  const label = rerun ? "as in the parent run" : "production";
+  return entries.map(([node, v]) => `${node} v${v} (${label})`).join(", ");
+}

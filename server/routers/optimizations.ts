@@ -67,6 +67,19 @@ export const optimizationsRouter = router({
     return ctx.services.optimizer.resume(input.runId, ctx.principal.name);
   }),
 
+  /**
+   * Saves one evaluated candidate's parameters as a `candidate` version of each target node
+   * (idempotent: the same parameters give the same version, `created: false`); returns
+   * `[{ nodeId, version, created }]`. NOT_FOUND for an unknown run or candidate, CONFLICT for a
+   * rejected (or failed) one.
+   */
+  saveCandidate: editor
+    .input(RunRef.extend({ index: z.number().int().min(0) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.access.optimization(input.runId);
+      return ctx.services.optimizer.saveCandidate(input.runId, input.index, ctx.principal.name);
+    }),
+
   candidates: viewer
     .input(
       RunRef.extend({

@@ -348,6 +348,55 @@ export class OptimizationService {
     return out;
   }
 
+  /**
+   * Saves one stored candidate's parameter set as a `candidate` version of each target node, with
+   * its validation (and test, when it was re-scored on the holdout) metrics, the run's dataset,
+   * the run and the source candidate. Idempotent: the same parameters give the same version
+   * (`created: false`), also when the front was already saved at the end of the run.
+   * NOT_FOUND for an unknown run or candidate; CONFLICT for a rejected or failed candidate.
+   */
+  async saveCandidate(runId: string, index: number, actor = "optimizer"): Promise<Array<{ nodeId: string; version: number; created: boolean }>> {
+    const run = await this.mustGet(runId);
+    const rows: CandidateRecord[] = [];
+    let cursor: number | undefined;
+    do {
+      const page = await this.deps.optimizations.listCandidates(runId, { limit: 1000, cursor });
+      rows.push(...page.candidates.filter((c) => c.index === index));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    const validation = rows.find((c) => c.split === "validation");
+    if (!validation) throw new FlowtuneError("NOT_FOUND", `candidate ${index} of optimization ${runId} not found`, { field: "index" });
+    if (validation.status === "rejected") {
+      throw new FlowtuneError("CONFLICT", `candidate ${index} was rejected (${validation.rejectReason ?? "no reason recorded"}); only evaluated candidates can be saved`, { field: "index" });
+    }
+    if (validation.status !== "evaluated") throw new FlowtuneError("CONFLICT", `candidate ${index} ${validation.status}; only evaluated candidates can be saved`, { field: "index" });
+    const test = rows.find((c) => c.split === "test");
+    const scores = (c: CandidateRecord | undefined) => {
+      if (!c?.metrics) return undefined;
+      const { origin: _origin, ...metrics } = c.metrics;
+      return metrics;
+    };
+    const metrics: Record<string, unknown> = { validation: scores(validation) };
+    if (test) metrics.test = scores(test);
+    const out: Array<{ nodeId: string; version: number; created: boolean }> = [];
+    const nodeIds = run.targetNodeIds.filter((id) => validation.params[id] !== undefined);
+    for (const nodeId of nodeIds) {
+      const { version, created } = await this.deps.parameters.createVersion({
+        workflowId: run.workflowId,
+        nodeId,
+        params: validation.params[nodeId],
+        metrics,
+        datasetId: run.datasetId,
+        optimizationRunId: runId,
+        sourceCandidateId: validation.id,
+        actor,
+        note: `candidate ${index} of optimization ${runId}`,
+      });
+      out.push({ nodeId, version: version.version, created });
+    }
+    return out;
+  }
+
   // The background job: the same execute() the CLI uses, with progress fed into the run's channel.
   private submit(runId: string, workflowId: string, config: OptimizeConfigInput, rows: Record<string, unknown>[], datasetId: string): void {
     const channel = this.channel(runId);

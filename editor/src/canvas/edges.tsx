@@ -5,28 +5,91 @@
  * its target started), and fades when its target was skipped.
  */
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from "@xyflow/react";
-import { memo } from "react";
-import type { EdgeKind } from "../../../engine/browser.js";
+import { memo, useContext, useEffect, useState } from "react";
+import { EDGE_KINDS, type EdgeKind } from "../../../engine/browser.js";
+import { useDocStore } from "../document/store.js";
+import { CanvasActionsContext } from "./nodes.js";
 
 export type FlowEdgeData = {
   kind: EdgeKind;
   label?: string;
   /** "active" when data flowed along the edge, "skipped" when its target was skipped. */
   flow?: "idle" | "active" | "skipped";
+  /** Validation messages about this edge. */
+  issues?: string[];
+  /** Conditional edges: the guard expression, and whether it is the router's default edge. */
+  condition?: string;
+  isDefault?: boolean;
 };
 export type FlowEdge = Edge<FlowEdgeData, EdgeKind>;
 
-function EdgeLabel({ x, y, text, kind }: { x: number; y: number; text: string; kind: EdgeKind }) {
+function EdgeLabel({ x, y, text, kind, id, issues }: { x: number; y: number; text: string; kind: EdgeKind; id: string; issues?: string[] }) {
   return (
     <EdgeLabelRenderer>
       <div
-        className={`edge-label edge-label-${kind} nodrag nopan`}
+        className={`edge-label edge-label-${kind}${issues?.length ? " has-issues" : ""} nodrag nopan`}
         style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
-        title={text}
+        title={issues?.length ? `${text}\n${issues.join("\n")}` : text}
+        data-testid={`edge-label-${id}`}
       >
+        {issues?.length ? <span className="edge-label__issues">{issues.length}</span> : null}
         {text}
       </div>
     </EdgeLabelRenderer>
+  );
+}
+
+/** The selected edge's toolbar: its kind and, for a conditional edge, its guard expression. */
+function EdgeToolbar({ x, y, id, data }: { x: number; y: number; id: string; data: FlowEdgeData }) {
+  const store = useDocStore();
+  const [draft, setDraft] = useState(data.condition ?? "");
+  useEffect(() => setDraft(data.condition ?? ""), [data.condition]);
+  return (
+    <EdgeLabelRenderer>
+      <div
+        className="edge-toolbar nodrag nopan"
+        style={{ transform: `translate(-50%, 14px) translate(${x}px, ${y}px)` }}
+        data-testid={`edge-toolbar-${id}`}
+        onKeyDown={(e) => e.stopPropagation()}
+      >
+        <select
+          aria-label="Edge kind"
+          data-testid="edge-kind-select"
+          value={data.kind}
+          onChange={(e) => store.dispatch({ type: "setEdgeKind", edgeId: id, kind: e.target.value as EdgeKind })}
+        >
+          {EDGE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+        {data.kind === "conditional" && !data.isDefault ? (
+          <input
+            aria-label="Condition"
+            data-testid="edge-condition-input"
+            className="mono"
+            value={draft}
+            placeholder='input.type == "text"'
+            onChange={(e) => {
+              setDraft(e.target.value);
+              if (e.target.value.trim()) store.dispatch({ type: "updateEdge", edgeId: id, patch: { condition: e.target.value }, coalesce: `edge:${id}:condition` });
+            }}
+          />
+        ) : null}
+      </div>
+    </EdgeLabelRenderer>
+  );
+}
+
+function Extras({ p, lx, ly, kind, label }: { p: EdgeProps<FlowEdge>; lx: number; ly: number; kind: EdgeKind; label?: string }) {
+  const { readOnly } = useContext(CanvasActionsContext);
+  const text = label ?? (p.data?.issues?.length ? kind : undefined);
+  return (
+    <>
+      {text ? <EdgeLabel x={lx} y={ly} text={text} kind={kind} id={p.id} issues={p.data?.issues} /> : null}
+      {p.selected && !readOnly && p.data ? <EdgeToolbar x={lx} y={ly} id={p.id} data={p.data} /> : null}
+    </>
   );
 }
 
@@ -42,7 +105,7 @@ function useEdgePath(p: EdgeProps<FlowEdge>) {
 }
 
 function className(kind: EdgeKind, data: FlowEdgeData | undefined, selected: boolean | undefined): string {
-  return `ft-edge ft-edge-${kind} flow-${data?.flow ?? "idle"}${selected ? " selected" : ""}`;
+  return `ft-edge ft-edge-${kind} flow-${data?.flow ?? "idle"}${selected ? " selected" : ""}${data?.issues?.length ? " has-issues" : ""}`;
 }
 
 const PipelineEdge = memo(function PipelineEdge(p: EdgeProps<FlowEdge>) {
@@ -50,7 +113,7 @@ const PipelineEdge = memo(function PipelineEdge(p: EdgeProps<FlowEdge>) {
   return (
     <>
       <BaseEdge id={p.id} path={path} markerEnd={p.markerEnd} className={className("pipeline", p.data, p.selected)} />
-      {p.data?.label ? <EdgeLabel x={lx} y={ly} text={p.data.label} kind="pipeline" /> : null}
+      <Extras p={p} lx={lx} ly={ly} kind="pipeline" label={p.data?.label} />
     </>
   );
 });
@@ -60,7 +123,7 @@ const BroadcastEdge = memo(function BroadcastEdge(p: EdgeProps<FlowEdge>) {
   return (
     <>
       <BaseEdge id={p.id} path={path} markerEnd={p.markerEnd} className={className("broadcast", p.data, p.selected)} />
-      {p.data?.label ? <EdgeLabel x={lx} y={ly} text={p.data.label} kind="broadcast" /> : null}
+      <Extras p={p} lx={lx} ly={ly} kind="broadcast" label={p.data?.label} />
     </>
   );
 });
@@ -70,7 +133,7 @@ const ConditionalEdge = memo(function ConditionalEdge(p: EdgeProps<FlowEdge>) {
   return (
     <>
       <BaseEdge id={p.id} path={path} markerEnd={p.markerEnd} className={className("conditional", p.data, p.selected)} />
-      <EdgeLabel x={lx} y={ly} text={p.data?.label ?? "condition"} kind="conditional" />
+      <Extras p={p} lx={lx} ly={ly} kind="conditional" label={p.data?.label ?? "condition"} />
     </>
   );
 });
@@ -85,7 +148,7 @@ const ParallelEdge = memo(function ParallelEdge(p: EdgeProps<FlowEdge>) {
       <BaseEdge id={p.id} path={path} className={cls} />
       <path d={path} className="ft-edge-parallel-core" fill="none" />
       <path d={path} className="ft-edge-parallel-flow" fill="none" markerEnd={p.markerEnd} />
-      {p.data?.label ? <EdgeLabel x={lx} y={ly} text={p.data.label} kind="parallel" /> : null}
+      <Extras p={p} lx={lx} ly={ly} kind="parallel" label={p.data?.label} />
     </>
   );
 });

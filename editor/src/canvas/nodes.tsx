@@ -5,7 +5,7 @@
  * re-renders a node only when its own data object changes.
  */
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
-import { memo, useEffect, useState, type ReactNode } from "react";
+import { createContext, memo, useContext, useEffect, useState, type ReactNode } from "react";
 import type { GraphNode, NodeKind, NodeOfKind, NodeStatus } from "../../../engine/browser.js";
 import { formatDuration, formatTokens } from "../format.js";
 import type { NodeRunState } from "../run-state.js";
@@ -16,7 +16,16 @@ export type FlowNodeData = {
   node: GraphNode;
   /** The node's state in the run shown, if it has any. */
   run?: NodeRunState;
+  /** Validation messages about this node (client-side validation of the document). */
+  issues?: string[];
 };
+
+/** Callbacks and flags the node components need; a context, so that node data stays small and stable. */
+export interface CanvasActions {
+  readOnly: boolean;
+  onOptimize: (nodeId: string) => void;
+}
+export const CanvasActionsContext = createContext<CanvasActions>({ readOnly: true, onOptimize: () => {} });
 /**
  * React Flow node type of a kind. Prefixed: React Flow ships default styles for the node types
  * `input` and `output` (class react-flow__node-input/-output) that must not apply here.
@@ -36,19 +45,33 @@ function Elapsed({ since }: { since: number }) {
   return <>{formatDuration(Math.max(0, now - since))}</>;
 }
 
+function IssueBadge({ nodeId, issues }: { nodeId: string; issues: string[] }) {
+  const text = issues.join("\n");
+  return (
+    <span className="ft-node__issues" data-testid={`node-${nodeId}-issues`} title={text} role="img" aria-label={`${issues.length} validation issue${issues.length === 1 ? "" : "s"}: ${text}`}>
+      {issues.length}
+    </span>
+  );
+}
+
 function NodeShell({ data, selected, children }: { data: FlowNodeData; selected: boolean; children?: ReactNode }) {
-  const { node, run } = data;
+  const { node, run, issues } = data;
+  const { readOnly, onOptimize } = useContext(CanvasActionsContext);
   const status: NodeStatus = run?.status ?? "pending";
   const title = node.label ?? node.id;
   const tokens = run?.usage?.totalTokens;
   return (
     <div
-      className={`ft-node kind-${node.kind} status-${status}${selected ? " selected" : ""}`}
+      className={`ft-node kind-${node.kind} status-${status}${selected ? " selected" : ""}${issues?.length ? " has-issues" : ""}`}
       data-testid={`node-${node.id}`}
       data-status={status}
       data-kind={node.kind}
+      data-issues={issues?.length ?? 0}
     >
-      {node.kind !== "input" && <Handle type="target" position={Position.Left} className="ft-handle" />}
+      {node.kind !== "input" && node.kind !== "optimizer" && (
+        <Handle type="target" position={Position.Left} className="ft-handle" data-testid={`handle-in-${node.id}`} aria-label={`Input of ${node.id}`} />
+      )}
+      {issues?.length ? <IssueBadge nodeId={node.id} issues={issues} /> : null}
       <div className="ft-node__head">
         <span className="ft-node__icon">
           <KindIcon kind={node.kind} />
@@ -75,8 +98,25 @@ function NodeShell({ data, selected, children }: { data: FlowNodeData; selected:
           {tokens ? <span className="ft-node__tokens">{formatTokens(tokens)} tok</span> : null}
           {run?.attempts && run.attempts > 1 ? <span className="ft-node__tokens">×{run.attempts}</span> : null}
         </span>
+        {node.kind === "ai" && !readOnly ? (
+          <button
+            type="button"
+            className="ft-node__optimize nodrag"
+            data-testid={`node-${node.id}-optimize`}
+            aria-label={`Optimize ${node.id}`}
+            title="Optimize this node's prompt and parameters"
+            onClick={(e) => {
+              e.stopPropagation();
+              onOptimize(node.id);
+            }}
+          >
+            Optimize
+          </button>
+        ) : null}
       </div>
-      {node.kind !== "output" && <Handle type="source" position={Position.Right} className="ft-handle" />}
+      {node.kind !== "output" && node.kind !== "optimizer" && (
+        <Handle type="source" position={Position.Right} className="ft-handle" data-testid={`handle-out-${node.id}`} aria-label={`Output of ${node.id}`} />
+      )}
     </div>
   );
 }

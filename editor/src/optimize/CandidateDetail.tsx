@@ -1,0 +1,183 @@
+/** The selected candidate: its parameters and scores, "Save as version", then "Promote" with a reason. */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type JSX } from "react";
+import { formatCost } from "../format.js";
+import { useTRPC } from "../trpc.js";
+import { formatNumber, metricValue, summarizeParams, type CandidateLike } from "./model.js";
+
+export function CandidateDetail(props: {
+  runId: string;
+  workflowId: string;
+  candidate: CandidateLike;
+  test?: CandidateLike;
+  objectives: Array<{ metric: string; direction: "max" | "min" }>;
+  canEdit: boolean;
+  onFront: boolean;
+}): JSX.Element {
+  const { runId, workflowId, candidate, test, objectives, canEdit, onFront } = props;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState("");
+  const [asking, setAsking] = useState(false);
+  const save = useMutation(
+    trpc.optimizations.saveCandidate.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries(trpc.parameters.pathFilter()),
+    }),
+  );
+  const promoteOne = useMutation(trpc.parameters.promote.mutationOptions());
+  // One promotion per saved node version (a run may target several nodes), with the same reason.
+  const promote = useMutation({
+    mutationFn: async (args: { versions: Array<{ nodeId: string; version: number }>; reason: string }) => {
+      const out = [];
+      for (const v of args.versions) out.push(await promoteOne.mutateAsync({ workflowId, nodeId: v.nodeId, version: v.version, reason: args.reason }));
+      return out;
+    },
+    onSuccess: () => {
+      setAsking(false);
+      void queryClient.invalidateQueries(trpc.parameters.pathFilter());
+    },
+  });
+  const rejected = candidate.status !== "evaluated";
+  const summaries = summarizeParams(candidate.params);
+  const saved = save.data;
+  const versionsLabel = saved?.map((s) => `${s.nodeId} v${s.version}${s.created ? " (new)" : ""}`).join(", ");
+
+  return (
+    <section className="opt-detail" data-testid="candidate-detail" data-index={candidate.index} aria-label={`Candidate ${candidate.index}`}>
+      <div className="opt-detail__head">
+        <strong>Candidate #{candidate.index}</strong>
+        <span className="muted small">
+          gen {candidate.generation}
+          {candidate.parentIds.length ? ` · from #${candidate.parentIds.join(", #")}` : ""}
+          {typeof candidate.metrics?.origin === "string" && candidate.metrics.origin ? ` · ${candidate.metrics.origin}` : ""}
+        </span>
+        <span className={`opt-cstatus opt-cstatus--${candidate.status}`}>{candidate.status}</span>
+        {onFront ? <span className="opt-tag">front</span> : null}
+      </div>
+      {candidate.rejectReason ? <div className="notice-box small">Rejected: {candidate.rejectReason}</div> : null}
+
+      <dl className="stats opt-scores">
+        {objectives.map((o) => (
+          <div key={o.metric}>
+            <dt>{o.metric}</dt>
+            <dd>
+              {o.metric === "cost" ? formatCost(metricValue(candidate, o.metric)) || "—" : formatNumber(metricValue(candidate, o.metric))}
+              {test && metricValue(test, o.metric) !== undefined ? <span className="opt-test" title="on the held-out test split"> test {formatNumber(metricValue(test, o.metric))}</span> : null}
+            </dd>
+          </div>
+        ))}
+      </dl>
+
+      {summaries.map((s) => (
+        <div key={s.nodeId} className="opt-params">
+          <dl className="config-list">
+            {summaries.length > 1 ? (
+              <div>
+                <dt>node</dt>
+                <dd className="mono">{s.nodeId}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>model</dt>
+              <dd>
+                {s.provider ? `${s.provider} / ` : ""}
+                {s.model}
+              </dd>
+            </div>
+            <div>
+              <dt>temperature</dt>
+              <dd>{s.temperature ?? "—"}</dd>
+            </div>
+            {s.topP !== undefined && s.topP !== 1 ? (
+              <div>
+                <dt>top_p</dt>
+                <dd>{s.topP}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>max tokens</dt>
+              <dd>{s.maxTokens ?? "—"}</dd>
+            </div>
+            <div>
+              <dt>demos</dt>
+              <dd>{s.demos}</dd>
+            </div>
+          </dl>
+          <div className="subtle-title">Instructions (system prompt)</div>
+          <pre className="code opt-prompt" data-testid="candidate-system-prompt">
+            {s.systemPrompt || "(none)"}
+          </pre>
+          <div className="subtle-title">Prompt</div>
+          <pre className="code opt-prompt">{s.prompt}</pre>
+        </div>
+      ))}
+
+      <div className="opt-actions">
+        <button
+          type="button"
+          className="btn btn-sm"
+          data-testid="save-candidate"
+          disabled={!canEdit || rejected || save.isPending}
+          title={!canEdit ? "Needs the editor role" : rejected ? "Rejected candidates cannot be saved" : "Save these parameters as a candidate version"}
+          onClick={() => save.mutate({ runId, index: candidate.index })}
+        >
+          {saved ? "Saved" : save.isPending ? "Saving…" : "Save as version"}
+        </button>
+        <button
+          type="button"
+          className="btn btn-sm btn-accent"
+          data-testid="promote-candidate"
+          disabled={!canEdit || !saved || promote.isPending || promote.isSuccess}
+          title={!saved ? "Save it as a version first" : "Point production at this version"}
+          onClick={() => setAsking(true)}
+        >
+          {promote.isSuccess ? "Promoted" : "Promote"}
+        </button>
+      </div>
+      {saved ? (
+        <div className="muted small" data-testid="saved-versions">
+          Saved as {versionsLabel}.
+        </div>
+      ) : null}
+      {save.error ? <div className="error-box">{save.error.message}</div> : null}
+
+      {asking && saved && !promote.isSuccess ? (
+        <form
+          className="opt-promote"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (reason.trim()) promote.mutate({ versions: saved, reason: reason.trim() });
+          }}
+        >
+          <label htmlFor={`promote-reason-${candidate.index}`} className="small">
+            Why promote {versionsLabel} to production?
+          </label>
+          <input
+            id={`promote-reason-${candidate.index}`}
+            data-testid="promote-reason"
+            autoFocus
+            value={reason}
+            placeholder="e.g. exact match 0.42 → 0.92 on validation"
+            onChange={(e) => setReason(e.target.value)}
+            onKeyDown={(e) => e.key === "Escape" && setAsking(false)}
+          />
+          <div className="button-row">
+            <button type="button" className="btn btn-sm btn-ghost" onClick={() => setAsking(false)}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-sm btn-accent" data-testid="promote-confirm" disabled={!reason.trim() || promote.isPending}>
+              Promote to production
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {promote.isSuccess ? (
+        <div className="opt-success small" data-testid="promote-done" role="status">
+          {promote.data?.every((m) => !m.changed) ? "Already production: " : "Production is now "}
+          {saved?.map((s) => `${s.nodeId} v${s.version}`).join(", ")}.
+        </div>
+      ) : null}
+      {promote.error ? <div className="error-box">{promote.error.message}</div> : null}
+    </section>
+  );
+}

@@ -1,0 +1,357 @@
+// @vitest-environment jsdom
+/**
+ * The run components together against a fake tRPC server (a custom link): start a run, stream
+ * its events, see the status, parameter versions, node details, the history, and run from a node.
+ */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
+import { act, StrictMode, useState } from "react";
+import { createRoot, type Root } from "react-dom/client";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Graph, RunEvent } from "../../../engine/browser.js";
+import type { AppRouter } from "../../../server/router.js";
+import type { Role } from "../auth/api.js";
+import { AuthContext } from "../auth/context.js";
+import { EDITOR_ROLE_NEEDED } from "../auth/context.js";
+import { TRPCProvider } from "../trpc.js";
+import { NodeRunDetails } from "./NodeRunDetails.js";
+import { PAGE_SIZE, RunHistory } from "./RunHistory.js";
+import { RunPanel } from "./RunPanel.js";
+import { useRun } from "./useRun.js";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const graph = {
+  version: 1,
+  id: "qa",
+  name: "QA",
+  nodes: [
+    {
+      id: "in",
+      kind: "input",
+      position: { x: 0, y: 0 },
+      config: {
+        fields: [
+          { name: "question", type: "string", required: true },
+          { name: "count", type: "number", required: false, default: 2 },
+        ],
+      },
+    },
+    { id: "answer", kind: "ai", position: { x: 0, y: 0 }, config: {} },
+    { id: "out", kind: "output", position: { x: 0, y: 0 }, config: {} },
+  ],
+  edges: [],
+} as unknown as Graph;
+
+type Handler = (input: unknown) => unknown;
+
+interface Sink {
+  next(value: unknown): void;
+  error(err: unknown): void;
+  complete(): void;
+}
+
+/** A minimal observable (the editor may not import @trpc/server, where tRPC's own lives). */
+function observable(subscribe: (observer: Sink) => () => void) {
+  const self = {
+    subscribe(observer: Partial<Sink>) {
+      let closed = false;
+      const guard = (f?: (v?: unknown) => void, last = false) => (v?: unknown) => {
+        if (closed) return;
+        if (last) closed = true;
+        f?.(v);
+      };
+      const teardown = subscribe({
+        next: guard(observer.next),
+        error: guard(observer.error, true),
+        complete: guard(observer.complete as (v?: unknown) => void, true),
+      });
+      return {
+        unsubscribe() {
+          closed = true;
+          teardown();
+        },
+      };
+    },
+    pipe(...ops: Array<(source: unknown) => unknown>): unknown {
+      return ops.reduce((source, op) => op(source), self as unknown);
+    },
+  };
+  return self;
+}
+
+/** The fake server: procedure path → handler; subscriptions return the events to stream. */
+class FakeServer {
+  calls: Array<{ path: string; input: unknown }> = [];
+  runs: Array<Record<string, unknown>> = [];
+  events = new Map<string, RunEvent[]>();
+  /** Fails the next subscriptions after streaming events up to this seq (then clears). */
+  failAfter: Array<{ seq: number; error: TRPCClientError<AppRouter> }> = [];
+  handlers: Record<string, Handler> = {
+    "runs.start": () => ({ runId: "r1" }),
+    "runs.rerun": () => ({ runId: "r2" }),
+    "runs.pause": () => ({ ok: true }),
+    "runs.cancel": () => ({ ok: true }),
+    "runs.list": (input) => {
+      const { status, limit = 50, cursor } = input as { status?: string; limit?: number; cursor?: string };
+      const all = this.runs.filter((r) => !status || r.status === status);
+      const from = cursor ? all.findIndex((r) => r.id === cursor) + 1 : 0;
+      const page = all.slice(from, from + limit);
+      return from + limit < all.length ? { runs: page, nextCursor: page[page.length - 1].id } : { runs: page };
+    },
+    "runs.get": (input) => {
+      throw new TRPCClientError(`run ${(input as { runId: string }).runId} not stored yet`);
+    },
+  };
+
+  link: TRPCLink<AppRouter> = () => (({ op }: { op: { path: string; input: unknown; type: string } }) =>
+      observable((observer) => {
+        this.calls.push({ path: op.path, input: op.input });
+        if (op.type === "subscription") {
+          const { runId, lastEventId } = op.input as { runId: string; lastEventId: string | null };
+          const after = lastEventId == null ? -1 : Number(lastEventId);
+          const timer = setTimeout(() => {
+            observer.next({ result: { type: "started" } });
+            const fail = this.failAfter.shift();
+            for (const e of this.events.get(runId) ?? []) {
+              if (fail && e.seq > fail.seq) {
+                observer.error(fail.error);
+                return;
+              }
+              if (e.seq > after) observer.next({ result: { type: "data", id: String(e.seq), data: { id: String(e.seq), data: e } } });
+            }
+          }, 5);
+          return () => clearTimeout(timer);
+        }
+        const handler = this.handlers[op.path];
+        queueMicrotask(() => {
+          try {
+            observer.next({ result: { type: "data", data: handler ? handler(op.input) : undefined } });
+            observer.complete();
+          } catch (err) {
+            observer.error(err instanceof TRPCClientError ? err : TRPCClientError.from(err as Error));
+          }
+        });
+        return () => undefined;
+      })) as unknown as ReturnType<TRPCLink<AppRouter>>;
+}
+
+function runEvents(runId: string, extra: Record<string, unknown> = {}): RunEvent[] {
+  let seq = 0;
+  const ev = (e: Record<string, unknown>) => ({ runId, seq: seq++, ts: 1_000 + seq * 10, ...e }) as RunEvent;
+  const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };
+  return [
+    ev({ type: "run.started", workflowId: "qa", graphChecksum: "c", inputs: { question: "2+2" }, parameterVersions: { answer: 2 }, ...extra }),
+    ev({ type: "node.queued", nodeId: "answer" }),
+    ev({ type: "node.started", nodeId: "answer", attempt: 1, input: { question: "2+2" } }),
+    ev({ type: "node.retrying", nodeId: "answer", attempt: 1, delayMs: 200, error: { code: "RATE_LIMITED", message: "slow down" } }),
+    ev({ type: "node.succeeded", nodeId: "answer", output: { text: "4" }, durationMs: 12, usage, costUsd: 0.0004, attempts: 2 }),
+    ev({ type: "run.completed", outputs: { answer: "4" }, durationMs: 40, usage, costUsd: 0.0004 }),
+  ];
+}
+
+function Harness() {
+  const runs = useRun("qa");
+  const [selected] = useState("answer");
+  return (
+    <>
+      <RunPanel graph={graph} run={runs.run} streamStatus={runs.streamStatus} streamError={runs.streamError} onStarted={runs.showRun} />
+      <NodeRunDetails graph={graph} nodeId={selected} run={runs.run} onRunFromHere={runs.runFrom} rerunPending={runs.rerunPending} rerunError={runs.rerunError} />
+      <RunHistory workflowId="qa" currentRunId={runs.run.runId} onSelect={runs.showRun} />
+    </>
+  );
+}
+
+let root: Root;
+let container: HTMLDivElement;
+let server: FakeServer;
+const expired = vi.fn();
+
+function mount(role: Role = "editor") {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const client = createTRPCClient<AppRouter>({ links: [server.link] });
+  container = document.createElement("div");
+  document.body.appendChild(container);
+  root = createRoot(container);
+  act(() => {
+    root.render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <TRPCProvider trpcClient={client} queryClient={queryClient}>
+            <AuthContext.Provider value={{ user: { name: "t", role, workflows: null }, signOut: () => undefined, expired }}>
+              <Harness />
+            </AuthContext.Provider>
+          </TRPCProvider>
+        </QueryClientProvider>
+      </StrictMode>,
+    );
+  });
+}
+
+const byId = (id: string) => container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+
+async function waitFor(check: () => void, timeout = 2000) {
+  const start = Date.now();
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() - start > timeout) throw err;
+      await act(async () => new Promise((r) => setTimeout(r, 10)));
+    }
+  }
+}
+
+function type(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
+  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  act(() => {
+    Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, value);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+}
+
+function click(el: HTMLElement | null) {
+  expect(el).not.toBeNull();
+  act(() => el!.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+}
+
+beforeEach(() => {
+  server = new FakeServer();
+  server.events.set("r1", runEvents("r1"));
+  server.events.set("r2", runEvents("r2", { parentRunId: "r1", fromNodeId: "answer" }));
+});
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+describe("run components", () => {
+  it("validates the form, starts a run and shows its live state", async () => {
+    mount();
+    const question = byId("input-question") as HTMLTextAreaElement;
+    expect(question).not.toBeNull();
+    expect((byId("input-count") as HTMLInputElement).value).toBe("2");
+    expect(byId("node-run-details")?.textContent).toContain("Not run yet");
+
+    click(byId("run-button"));
+    await waitFor(() => expect(byId("run-error")?.textContent).toBe("question is required"));
+    expect(server.calls.some((c) => c.path === "runs.start")).toBe(false);
+
+    type(question, "2+2");
+    click(byId("run-button"));
+    await waitFor(() => expect(byId("run-status")?.dataset.status).toBe("succeeded"));
+    expect(server.calls.find((c) => c.path === "runs.start")?.input).toEqual({ workflowId: "qa", inputs: { question: "2+2", count: 2 } });
+    expect(byId("run-params")?.textContent).toBe("parameters: answer v2 (production)");
+    expect(byId("run-outputs")?.textContent).toContain('"answer": "4"');
+    expect(byId("run-duration")?.textContent).toBe("40 ms");
+    expect(byId("run-tokens")?.textContent).toBe("15");
+    expect((byId("cancel-button") as HTMLButtonElement).disabled).toBe(true);
+
+    expect(byId("inspector-status")?.dataset.status).toBe("succeeded");
+    expect(byId("inspector-tokens")?.textContent).toContain("15");
+    expect(byId("node-run-inputs")?.textContent).toContain('"question": "2+2"');
+    expect(byId("inspector-output")?.textContent).toContain('"text": "4"');
+    expect(byId("node-run-error")?.textContent).toContain("slow down");
+    expect(byId("node-run-timeline")?.textContent).toMatch(/queued.*started.*finished/);
+  });
+
+  it("runs from a node and shows the re-run with its parent in the history", async () => {
+    server.runs = [
+      { id: "r1", workflowId: "qa", status: "succeeded", parentRunId: null, fromNodeId: null, startedAt: new Date().toISOString(), durationMs: 40, totalTokens: 15, costUsd: 0.0004 },
+    ];
+    mount();
+    await waitFor(() => expect(byId("run-history-item-r1")?.dataset.status).toBe("succeeded"));
+    click(byId("run-history-item-r1"));
+    await waitFor(() => expect(byId("run-status")?.dataset.status).toBe("succeeded"));
+    expect((byId("run-from-here") as HTMLButtonElement).disabled).toBe(false);
+
+    server.runs = [
+      { id: "r2", workflowId: "qa", status: "running", parentRunId: "r1", fromNodeId: "answer", startedAt: new Date().toISOString(), durationMs: null, totalTokens: 0, costUsd: 0 },
+      ...server.runs,
+    ];
+    click(byId("run-from-here"));
+    await waitFor(() => expect(byId("run-summary")?.dataset.runId).toBe("r2"));
+    expect(server.calls.find((c) => c.path === "runs.rerun")?.input).toEqual({ runId: "r1", fromNodeId: "answer" });
+    await waitFor(() => expect(byId("run-parent")?.textContent).toContain("re-run of r1 from answer"));
+    expect(byId("run-params")?.textContent).toBe("parameters: answer v2 (as in the parent run)");
+    await waitFor(() => expect(byId("run-history-parent-r2")?.textContent).toContain("re-run of r1 from answer"));
+
+    // Status filter chips ask the server for that status.
+    click(byId("run-history-filter-failed"));
+    await waitFor(() => expect(byId("run-history-empty")?.textContent).toBe("No failed runs."));
+    expect(server.calls.some((c) => c.path === "runs.list" && (c.input as { status?: string }).status === "failed")).toBe(true);
+  });
+
+  it("resumes a failed stream after the last event it got", async () => {
+    server.failAfter.push({ seq: 2, error: TRPCClientError.from(new Error("connection reset")) });
+    mount();
+    type(byId("input-question") as HTMLTextAreaElement, "2+2");
+    click(byId("run-button"));
+    await waitFor(() => expect(byId("run-status")?.dataset.status).toBe("succeeded"), 5000);
+    const subs = server.calls.filter((c) => c.path === "runs.events").map((c) => (c.input as { lastEventId: string | null }).lastEventId);
+    expect(subs[0]).toBeNull();
+    expect(subs.at(-1)).toBe("2");
+    expect(byId("inspector-tokens")?.textContent).toContain("15");
+  });
+
+  it("ends the session on a 401 from the stream", async () => {
+    expired.mockClear();
+    const unauthorized = TRPCClientError.from({ error: { message: "sign in", code: -32001, data: { code: "UNAUTHORIZED", httpStatus: 401 } } });
+    server.failAfter.push({ seq: -1, error: unauthorized as TRPCClientError<AppRouter> });
+    mount();
+    type(byId("input-question") as HTMLTextAreaElement, "2+2");
+    click(byId("run-button"));
+    await waitFor(() => expect(expired).toHaveBeenCalled());
+    // No retry loop after an auth error.
+    await act(async () => new Promise((r) => setTimeout(r, 700)));
+    expect(server.calls.filter((c) => c.path === "runs.events").length).toBeLessThanOrEqual(2);
+  });
+
+  it("pauses and cancels a running run; Ctrl+Enter does not start another", async () => {
+    server.events.set("r1", runEvents("r1").slice(0, 3));
+    mount();
+    type(byId("input-question") as HTMLTextAreaElement, "2+2");
+    act(() => byId("input-question")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, bubbles: true })));
+    await waitFor(() => expect(byId("run-status")?.dataset.status).toBe("running"));
+    expect(byId("run-elapsed")).not.toBeNull();
+    expect(byId("inspector-status")?.dataset.status).toBe("running");
+    expect((byId("run-button") as HTMLButtonElement).disabled).toBe(true);
+    act(() => byId("input-question")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", metaKey: true, bubbles: true })));
+    click(byId("pause-button"));
+    click(byId("cancel-button"));
+    await waitFor(() => expect(server.calls.filter((c) => c.path === "runs.cancel")).toHaveLength(1));
+    expect(server.calls.filter((c) => c.path === "runs.start")).toHaveLength(1);
+    expect(server.calls.find((c) => c.path === "runs.pause")?.input).toEqual({ runId: "r1" });
+    expect(byId("run-from-here")).toBeNull();
+  });
+
+  it("pages the history with Load more", async () => {
+    server.runs = Array.from({ length: PAGE_SIZE + 5 }, (_, i) => ({
+      id: `run-${String(i).padStart(2, "0")}`,
+      workflowId: "qa",
+      status: i % 2 ? "failed" : "succeeded",
+      parentRunId: null,
+      fromNodeId: null,
+      startedAt: new Date().toISOString(),
+      durationMs: 10,
+      totalTokens: 0,
+      costUsd: 0,
+      ...(i % 2 ? { error: { code: "E", message: "bad" } } : {}),
+    }));
+    mount();
+    const items = () => container.querySelectorAll('[data-testid^="run-history-item-"]').length;
+    await waitFor(() => expect(items()).toBe(PAGE_SIZE));
+    click(byId("run-history-more"));
+    await waitFor(() => expect(items()).toBe(PAGE_SIZE + 5));
+    expect(byId("run-history-more")).toBeNull();
+    expect(byId("recent-runs")?.querySelectorAll('[data-status="failed"]').length).toBe(10);
+  });
+
+  it("disables the controls for a viewer", async () => {
+    mount("viewer");
+    expect((byId("run-button") as HTMLButtonElement).disabled).toBe(true);
+    expect((byId("input-question") as HTMLTextAreaElement).disabled).toBe(true);
+    expect(byId("readonly-note")?.textContent).toBe(EDITOR_ROLE_NEEDED);
+  });
+});
