@@ -6,66 +6,21 @@
  * time and drag frame rate are measured and reported, not asserted).
  */
 import { mkdirSync } from "node:fs";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { signIn } from "./auth-helpers.js";
+import {
+  clickEmpty,
+  connect,
+  dropFromPalette,
+  firstQaExample,
+  MOD,
+  renameSelected as rename,
+  selectNode as select,
+  watchErrors,
+} from "./editor-helpers.js";
 import { createLoginUrl } from "./env.js";
 
 test.beforeAll(() => mkdirSync("test-results/screens", { recursive: true }));
-
-const MOD = process.platform === "darwin" ? "Meta" : "Control";
-
-function firstQaExample(): { question: string; expected: string } {
-  const file = path.join(process.cwd(), "examples", "qa.dataset.jsonl");
-  const line = readFileSync(file, "utf8").split("\n").find((l) => l.trim());
-  const row = JSON.parse(line!) as { question: string; expected: unknown };
-  return { question: row.question, expected: String(row.expected ?? "") };
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (err) => errors.push(err.message));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  return errors;
-}
-
-/** Drags a palette entry onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop). */
-async function dropFromPalette(page: Page, kind: string, x: number, y: number) {
-  await page.getByTestId(`palette-${kind}`).dragTo(page.locator(".react-flow__pane"), { targetPosition: { x, y } });
-}
-
-/** Connects two nodes by dragging from the source's output handle to the target's input handle. */
-async function connect(page: Page, source: string, target: string) {
-  const from = (await page.getByTestId(`handle-out-${source}`).boundingBox())!;
-  const to = (await page.getByTestId(`handle-in-${target}`).boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
-
-/** Selects a node by clicking its title (not a button inside it). */
-async function select(page: Page, id: string) {
-  await page.getByTestId(`node-${id}`).locator(".ft-node__head").click();
-  await expect(page.getByTestId("node-inspector")).toHaveAttribute("data-node-id", id);
-}
-
-/** Clicks an empty spot of the canvas (top right, clear of the palette, toolbar and minimap). */
-async function clickEmpty(page: Page) {
-  const pane = page.locator(".react-flow__pane");
-  const box = (await pane.boundingBox())!;
-  await pane.click({ position: { x: box.width - 200, y: 24 } });
-}
-
-async function rename(page: Page, to: string) {
-  const idInput = page.getByTestId("inspector-id");
-  await idInput.fill(to);
-  await idInput.press("Enter");
-  await expect(page.getByTestId(`node-${to}`)).toBeVisible();
-}
 
 async function nodePosition(node: Locator): Promise<string> {
   return (await node.evaluate((el) => (el.closest(".react-flow__node") as HTMLElement).style.transform)) ?? "";
@@ -78,8 +33,11 @@ test("a new user builds, saves, runs, undoes and reloads the qa graph", async ({
   await signIn(page, createLoginUrl({ name: `author-${Date.now()}`, role: "editor" }));
 
   // New workflow (the name is asked for).
-  page.once("dialog", (d) => void d.accept("Authoring QA"));
   await page.getByTestId("new-workflow").click();
+  await expect(page.getByTestId("new-workflow-dialog")).toBeVisible();
+  await page.getByTestId("new-workflow-name").fill("Authoring QA");
+  await page.screenshot({ path: "test-results/screens/new-workflow-dialog.png" });
+  await page.getByTestId("new-workflow-create").click();
   await expect(page.getByTestId("workflow-title")).toHaveText("Authoring QA");
   await expect(page.getByTestId("save-status")).toHaveAttribute("data-state", "invalid");
   await expect(page.getByTestId("palette")).toBeVisible();

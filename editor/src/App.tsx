@@ -12,8 +12,9 @@ import { UserBadge } from "./auth/UserBadge.js";
 import type { CanvasApi, Selection } from "./canvas/WorkflowCanvas.js";
 import { KindIcon } from "./canvas/icons.js";
 import { CommandPalette, type Command } from "./commands/CommandPalette.js";
+import { NewWorkflowDialog } from "./commands/NewWorkflowDialog.js";
 import { copyNodes, parseClip, serializeClip, type Clip } from "./document/clipboard.js";
-import { emptyGraph, KIND_INFO, slugId } from "./document/defaults.js";
+import { emptyGraph, KIND_INFO } from "./document/defaults.js";
 import { HistoryDrawer } from "./document/HistoryDrawer.js";
 import { newSession, sessionFromRecord, useSaving, withPositions, type SaveState, type Session } from "./document/session.js";
 import { selectCanRedo, selectCanUndo, DocStoreContext, useDoc } from "./document/store.js";
@@ -61,10 +62,6 @@ function download(name: string, text: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function randomSuffix(): string {
-  return Math.random().toString(36).slice(2, 6);
 }
 
 export function App() {
@@ -153,15 +150,28 @@ export function App() {
     if (id) void openWorkflow(id, false);
   }, [workflows.data, openWorkflow]);
 
+  // "New workflow" asks for the name (and id) in a dialog; focus goes back to its trigger.
+  const [newDialog, setNewDialog] = useState<{ returnFocusTo: HTMLElement | null } | null>(null);
   const newWorkflow = useCallback(() => {
     if (readOnly) return;
     if (session && saving.dirty && saving.state !== "ephemeral" && !window.confirm("Discard the unsaved changes of this workflow?")) return;
-    const name = window.prompt("Name of the new workflow", "Untitled workflow");
-    if (name === null) return;
-    const title = name.trim() || "Untitled workflow";
-    setView("workflows");
-    openSession(newSession(emptyGraph(slugId(title, randomSuffix()), title)));
-  }, [openSession, readOnly, saving.dirty, saving.state, session]);
+    // From the command palette, the focus is nowhere (the palette is gone): return it to the toolbar.
+    const active = document.activeElement;
+    const returnFocusTo =
+      active instanceof HTMLElement && active !== document.body
+        ? active
+        : document.querySelector<HTMLElement>('[data-testid="command-button"]') ?? document.querySelector<HTMLElement>('[data-testid="new-workflow"]');
+    setNewDialog({ returnFocusTo });
+  }, [readOnly, saving.dirty, saving.state, session]);
+  const createWorkflow = useCallback(
+    (title: string, id: string) => {
+      setNewDialog(null);
+      setView("workflows");
+      openSession(newSession(emptyGraph(id, title)));
+    },
+    [openSession],
+  );
+  const existingIds = useMemo(() => (workflows.data ?? []).map((w) => w.id), [workflows.data]);
 
   const loadStress = useCallback(() => {
     openSession(newSession(stressGraph(500), true));
@@ -304,7 +314,7 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.metaKey || e.ctrlKey;
-      if (!mod) return;
+      if (!mod || newDialog) return;
       const key = e.key.toLowerCase();
       if (key === "k") {
         e.preventDefault();
@@ -336,7 +346,7 @@ export function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [copySelection, duplicate, paletteOpen, paste, redo, save, session, undo, view]);
+  }, [copySelection, duplicate, newDialog, paletteOpen, paste, redo, save, session, undo, view]);
 
   // ----- rendering -----
   const selectedNodeId = selection.nodes.length === 1 && selection.edges.length === 0 ? selection.nodes[0] : null;
@@ -581,6 +591,7 @@ export function App() {
         </DocStoreContext.Provider>
       )}
       {paletteOpen && view === "datasets" ? <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} /> : null}
+      {newDialog ? <NewWorkflowDialog existingIds={existingIds} returnFocusTo={newDialog.returnFocusTo} onCreate={createWorkflow} onClose={() => setNewDialog(null)} /> : null}
     </div>
   );
 }
