@@ -54,6 +54,16 @@ describe("runOptimization", () => {
     const resumed = await runOptimization({ graph, rows, providers: createProviderRegistry([counting]), store, config: cfg, resumeRunId: runId });
     expect(resumed.candidates.map((c) => c.paramsChecksum)).toEqual(full.candidates.map((c) => c.paramsChecksum));
     expect(resumed.best).toEqual(full.best);
+    // NSGA-II offspring name the evaluated candidates they were bred from (the lineage), across a resume too.
+    const bred = full.candidates.filter((c) => c.parentIds.length > 0);
+    expect(bred.length).toBeGreaterThan(0);
+    for (const c of bred) {
+      for (const p of c.parentIds) {
+        expect(p).toBeGreaterThan(0);
+        expect(p).toBeLessThan(c.index);
+      }
+    }
+    expect(resumed.candidates.map((c) => c.parentIds)).toEqual(full.candidates.map((c) => c.parentIds));
     const validation = store.runs.get(runId)!.candidates.filter((c) => c.split === "validation");
     expect(new Set(validation.map((c) => c.index)).size).toBe(validation.length);
     expect(validation).toHaveLength(12);

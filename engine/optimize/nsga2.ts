@@ -70,8 +70,10 @@ export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
   // fixed at the generation's start is consulted, so a replay breeds the same offspring.
   const history = new Set<string>();
   const offspringKeys = new Set<string>();
+  // Offspring key → the two parents' points (for the candidates' lineage; not used in the search).
+  const bredFrom = new Map<string, Point[]>();
   let retries = 0;
-  const offer = (p: Point): void => {
+  const offer = (p: Point, from: Point[] = []): void => {
     const key = pointKey(space, p);
     if ((history.has(key) || offspringKeys.has(key)) && retries < MAX_RETRIES) {
       retries++;
@@ -79,15 +81,18 @@ export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
     }
     retries = 0;
     offspringKeys.add(key);
+    if (from.length && !bredFrom.has(key)) bredFrom.set(key, from);
     offspring.push(p);
   };
   const breed = (): void => {
     if (generation === 0) return offer(samplePoint(space, rng));
-    const a = tournament(parents, rng).genes;
-    const b = tournament(parents, rng).genes;
+    const pa = tournament(parents, rng);
+    const pb = tournament(parents, rng);
+    const [a, b] = [pa.genes, pb.genes];
     const [c1, c2] = rng.next() < pc ? sbxCrossover(a, b, genes, etaC, rng) : [[...a], [...b]];
-    offer(decodePoint(space, polynomialMutation(c1, genes, etaM, pm, rng)));
-    offer(decodePoint(space, polynomialMutation(c2, genes, etaM, pm, rng)));
+    const from = pa === pb ? [pa.obs.point] : [pa.obs.point, pb.obs.point];
+    offer(decodePoint(space, polynomialMutation(c1, genes, etaM, pm, rng)), from);
+    offer(decodePoint(space, polynomialMutation(c2, genes, etaM, pm, rng)), from);
   };
 
   const advance = (): void => {
@@ -108,6 +113,7 @@ export function createNsga2(opts: Nsga2Options): Nsga2Strategy {
       return generation;
     },
     population: () => parents.map((m) => m.obs),
+    parentsOf: (point: Point) => bredFrom.get(pointKey(space, point)) ?? [],
     ask(n: number): Point[] {
       // After a replay, the offspring already evaluated in this generation are skipped.
       handed = Math.max(handed, collected.length);

@@ -43,4 +43,6 @@ export interface SearchStrategy {
   ask(n: number): Point[];
   /** Reports evaluated points (any order, any subset of what was asked). */
   tell(observations: readonly Observation[]): void;
+  /** The evaluated points a proposed point was bred from (evolutionary strategies; lineage only). */
+  parentsOf?(point: Point): Point[];
 }

@@ -270,7 +270,7 @@ export function LineageView({ candidates, selected, onSelect }: { candidates: Ca
       <figcaption className="opt-chart__title">
         Lineage <span className="muted small">{layout.generations.length} generation{layout.generations.length === 1 ? "" : "s"}</span>
       </figcaption>
-      {layout.edges.length === 0 && layout.nodes.length > 1 ? <p className="muted small opt-help">No parent links recorded for this strategy (reflective and few-shot bootstrap record them); columns are generations.</p> : null}
+      {layout.edges.length === 0 && layout.nodes.length > 1 ? <p className="muted small opt-help">No parent links recorded for this strategy (random, grid and TPE sample independently); columns are generations.</p> : null}
       <div className="opt-lineage-scroll">
         <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="group" aria-label="Candidate lineage">
           {layout.edges.map((e) => {

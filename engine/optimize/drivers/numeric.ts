@@ -1,7 +1,8 @@
 import type { OptimizationContext } from "../context.js";
 import { buildParamSpace } from "../param-space.js";
 import { createSearchStrategy } from "../strategies.js";
-import type { Objective } from "../types.js";
+import { pointKey } from "../space.js";
+import type { Objective, Point } from "../types.js";
 
 /**
  * Drives a numeric strategy (random, grid, tpe, nsga2) over the AI parameter space: ask a batch,
@@ -20,13 +21,19 @@ export async function runNumericSearch(ctx: OptimizationContext, id: "random" | 
     nStartup: Math.max(3, Math.min(10, Math.floor(budget / 3))),
   });
   let generation = 1;
+  // Evaluated point → its candidate index, so bred points can name their parents (lineage).
+  const indexByPoint = new Map<string, number>();
+  const parentIdsOf = (point: Point): number[] =>
+    (strategy.parentsOf?.(point) ?? []).map((p) => indexByPoint.get(pointKey(space, p))).filter((i): i is number => i !== undefined);
   while (!ctx.stopReason()) {
     const points = strategy.ask(Math.min(ctx.config.concurrency, ctx.config.limits.maxCandidates - ctx.records.length));
     if (points.length === 0) break;
     const records = [];
     for (const point of points) {
       if (ctx.stopReason()) break;
-      records.push({ point, rec: await ctx.evaluate(decode(point), { generation, parentIds: [], origin: id }) });
+      const rec = await ctx.evaluate(decode(point), { generation, parentIds: parentIdsOf(point), origin: id });
+      indexByPoint.set(pointKey(space, point), rec.index);
+      records.push({ point, rec });
     }
     strategy.tell(
       records.map(({ point, rec }) => ({
