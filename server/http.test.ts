@@ -12,7 +12,8 @@ import type { RunEvent } from "../engine/browser.js";
 import { startFlowtuneServer, type RunningServer } from "./http.js";
 import type { AppRouter } from "./router.js";
 import { createAppServices, type AppServices } from "./services/app.js";
-import { bearerClient, tokenSecret } from "./test-app.js";
+import { bearerClient } from "./test-app.js";
+import { mintToken } from "./test-http.js";
 
 const QA_INPUTS = {
   question: "Omar has 27 cookies. He donates eleven. Then he gets seven more. How many cookies does Omar have now?",
@@ -33,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(path.join(staticDir, "assets", "app-123.js"), "console.log(1)");
   services = await createAppServices({ databaseUrl: `file:${path.join(dir, "x.db")}`, latencyScale: 0.05, seedExamples: true });
   server = await startFlowtuneServer({ services, host: "127.0.0.1", port: 0, staticDir });
-  secret = await tokenSecret(services, "editor");
+  secret = (await mintToken(services, "editor-test", "editor")).secret;
   client = bearerClient(server.url, secret);
 });
 

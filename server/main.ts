@@ -13,26 +13,19 @@
  * (FLOWTUNE_RATE_STARTS_PER_MINUTE, FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER, …).
  */
 import { authPolicyFromEnv } from "./auth/service.js";
+import { envNumber } from "./env.js";
 import { startFlowtuneServer } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
 import { createAppServices } from "./services/app.js";
 import { optimizationPolicyFromEnv } from "./services/optimizations.js";
 
-function envNumber(name: string, fallback?: number): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number (got ${JSON.stringify(raw)})`);
-  return n;
-}
-
 async function main(): Promise<void> {
   const host = process.env.FLOWTUNE_HOST || "127.0.0.1";
-  const port = envNumber("FLOWTUNE_PORT", 5175)!;
+  const port = envNumber(process.env, "FLOWTUNE_PORT") ?? 5175;
   if (!Number.isInteger(port) || port > 65_535) throw new Error(`FLOWTUNE_PORT must be a port number (got ${port})`);
   const services = await createAppServices({
     databaseUrl: process.env.DATABASE_URL || undefined,
-    latencyScale: envNumber("FLOWTUNE_SIM_LATENCY_SCALE"),
+    latencyScale: envNumber(process.env, "FLOWTUNE_SIM_LATENCY_SCALE"),
     seedExamples: process.env.FLOWTUNE_SEED_EXAMPLES !== "0",
     // The server owns background optimizations: interrupted ones continue where they stopped.
     resumeOptimizations: true,

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFlowtuneServer, type RunningServer } from "./http.js";
 import { createAppServices, type AppServices } from "./services/app.js";
-import { tokenSecret } from "./test-app.js";
+import { mintToken } from "./test-http.js";
 
 const QA_TEXT = readFileSync(path.join(import.meta.dirname, "../examples/qa.dataset.jsonl"), "utf8");
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   services = await createAppServices({ databaseUrl: `file:${path.join(dir, "x.db")}`, latencyScale: 0, seedExamples: true });
   await services.datasets.importDataset({ name: "qa", fileName: "qa.dataset.jsonl", text: QA_TEXT });
   server = await startFlowtuneServer({ services, host: "127.0.0.1", port: 0, staticDir: dir });
-  secret = await tokenSecret(services, "editor", { name: "ci-bot" });
+  secret = (await mintToken(services, "ci-bot", "editor")).secret;
 });
 
 afterAll(async () => {

@@ -6,7 +6,6 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from
 import { TRPCError } from "@trpc/server";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Role } from "./auth/roles.js";
 import { createCaller, type AppRouter } from "./router.js";
 import { createAppServices, type AppServices } from "./services/app.js";
 import { createContext } from "./trpc.js";
@@ -57,10 +56,4 @@ export function bearerClient(baseUrl: string, secret?: string) {
       }),
     ],
   });
-}
-
-/** Creates an API token on the app and returns its secret. */
-export async function tokenSecret(services: AppServices, role: Role, opts: { name?: string; workflows?: string[] } = {}): Promise<string> {
-  const { secret } = await services.auth.createToken({ name: opts.name ?? `${role}-test`, role, workflows: opts.workflows }, "test");
-  return secret;
 }

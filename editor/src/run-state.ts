@@ -8,6 +8,7 @@
  * INTERRUPTED after a restart). Events always win over the detail.
  */
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../../engine/browser.js";
+import type { RunDetail } from "./trpc.js";
 
 export interface Usage {
   promptTokens: number;
@@ -53,41 +54,26 @@ export interface NodeRunState {
   takenEdges?: string[];
 }
 
-/** What the run history knows of a run (a structural subset of the server's RunDetail). */
-export interface StoredRunDetail {
-  id: string;
-  status: RunStatus;
-  parentRunId: string | null;
-  fromNodeId: string | null;
-  startedAt: string | Date;
-  finishedAt: string | Date | null;
-  durationMs: number | null;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  lastSeq: number;
-  error?: ErrorInfo;
-  inputs: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  nodes: Array<{
-    nodeId: string;
-    status: NodeStatus;
-    input?: unknown;
-    output?: unknown;
-    error?: ErrorInfo;
-    attempts: number;
-    reason: string | null;
-    reused: boolean;
-    startedAt: string | Date | null;
-    finishedAt: string | Date | null;
-    durationMs: number | null;
-    promptTokens: number;
-    completionTokens: number;
-    totalTokens: number;
-    costUsd: number;
-  }>;
-}
+/** What the reducer reads of the server's `runs.get` reply. */
+export type StoredRunDetail = Pick<
+  RunDetail,
+  | "id"
+  | "status"
+  | "parentRunId"
+  | "fromNodeId"
+  | "startedAt"
+  | "finishedAt"
+  | "durationMs"
+  | "promptTokens"
+  | "completionTokens"
+  | "totalTokens"
+  | "costUsd"
+  | "lastSeq"
+  | "error"
+  | "inputs"
+  | "outputs"
+  | "nodes"
+>;
 
 export interface RunState {
   runId: string | null;

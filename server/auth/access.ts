@@ -40,11 +40,14 @@ export class Access {
     return this.principal.workflows ?? undefined;
   }
 
-  /** Checks the grant for a run's workflow; unknown runs pass (the procedure reports NOT_FOUND). */
-  async run(runId: string): Promise<void> {
-    // A started run is in the history before its id is returned (RunService.track).
-    const workflowId = (await this.services.runs.get(runId))?.workflowId;
+  /**
+   * Checks the grant for a run's workflow and returns that workflow; undefined for an unknown run
+   * (the procedure reports NOT_FOUND). A started run is in the history before its id is returned.
+   */
+  async run(runId: string): Promise<string | undefined> {
+    const workflowId = await this.services.runs.workflowOf(runId);
     if (workflowId) this.workflow(workflowId);
+    return workflowId;
   }
 
   /** Checks the grant for an optimization run's workflow; unknown runs pass (NOT_FOUND follows). */

@@ -3,6 +3,7 @@
  * one-time login codes, the security log, and the per-principal rate limits on starting work.
  */
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { envNumber } from "../env.js";
 import { AccessError, unauthenticated } from "./errors.js";
 import type { Principal } from "./principal.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -24,13 +25,7 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = { startsPerMinute: 60, startBurst
 
 /** Reads the policy overrides from the environment (FLOWTUNE_RATE_STARTS_PER_MINUTE, FLOWTUNE_RATE_STARTS_BURST). */
 export function authPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<AuthPolicy> {
-  const num = (name: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return undefined;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${JSON.stringify(raw)})`);
-    return n;
-  };
+  const num = (name: string) => envNumber(env, name, { positive: true });
   const policy: Partial<AuthPolicy> = {};
   const perMinute = num("FLOWTUNE_RATE_STARTS_PER_MINUTE");
   const burst = num("FLOWTUNE_RATE_STARTS_BURST");

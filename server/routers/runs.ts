@@ -83,10 +83,9 @@ export const runsRouter = router({
     .input(z.object({ runId: RunId, lastEventId: LastEventId }))
     .subscription(async ({ ctx, input, signal }) => {
       const runs = ctx.services.runs;
-      await ctx.access.run(input.runId);
       // Checked before the stream starts (a generator body would only run on first read):
       // a live run is in memory, any other run the client can know of is in the history.
-      if (!runs.handle(input.runId) && !(await runs.get(input.runId))) {
+      if (!(await ctx.access.run(input.runId)) && !runs.handle(input.runId)) {
         throw new TRPCError({ code: "NOT_FOUND", message: `run "${input.runId}" not found` });
       }
       const afterSeq = input.lastEventId != null ? Number(input.lastEventId) : undefined;

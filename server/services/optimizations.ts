@@ -17,6 +17,7 @@ import {
   type ProviderRegistry,
 } from "../../engine/index.js";
 import { AccessError } from "../auth/errors.js";
+import { envNumber } from "../env.js";
 import { abortedByShutdown, ProgressChannel, type JobRunner, type Sequenced } from "../jobs/index.js";
 import type { DatasetStore } from "../store/datasets.js";
 import type { CandidateRecord, OptimizationRunRecord, OptimizationStatus, OptimizationStore } from "../store/optimizations.js";
@@ -78,13 +79,7 @@ export const DEFAULT_OPTIMIZATION_POLICY: OptimizationPolicy = { maxConcurrentPe
 
 /** Reads FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER, FLOWTUNE_MAX_OPTIMIZATION_TOKENS and FLOWTUNE_MAX_OPTIMIZATION_COST_USD. */
 export function optimizationPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<OptimizationPolicy> {
-  const num = (name: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return undefined;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${JSON.stringify(raw)})`);
-    return n;
-  };
+  const num = (name: string) => envNumber(env, name, { positive: true });
   const policy: Partial<OptimizationPolicy> = {};
   const perUser = num("FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER");
   const tokens = num("FLOWTUNE_MAX_OPTIMIZATION_TOKENS");
@@ -158,19 +153,18 @@ export class OptimizationService {
 
   /** Applies the server's budget caps: INPUT_INVALID (naming the field) above a cap, the cap itself when none was asked for. */
   private applyBudgetPolicy(config: OptimizeConfig): OptimizeConfig {
-    const { maxBudgetTokens, maxBudgetCostUsd } = this.policy;
     const limits = { ...config.limits };
-    if (maxBudgetTokens !== undefined) {
-      if (limits.budgetTokens !== undefined && limits.budgetTokens > maxBudgetTokens) {
-        throw new FlowtuneError("INPUT_INVALID", `budgetTokens ${limits.budgetTokens} exceeds this server's cap of ${maxBudgetTokens} tokens`, { field: "config.limits.budgetTokens" });
+    const caps = [
+      { field: "budgetTokens", cap: this.policy.maxBudgetTokens, unit: (n: number) => `${n} tokens` },
+      { field: "budgetCostUsd", cap: this.policy.maxBudgetCostUsd, unit: (n: number) => `$${n}` },
+    ] as const;
+    for (const { field, cap, unit } of caps) {
+      if (cap === undefined) continue;
+      const asked = limits[field];
+      if (asked !== undefined && asked > cap) {
+        throw new FlowtuneError("INPUT_INVALID", `${field} ${asked} exceeds this server's cap of ${unit(cap)}`, { field: `config.limits.${field}` });
       }
-      limits.budgetTokens ??= maxBudgetTokens;
-    }
-    if (maxBudgetCostUsd !== undefined) {
-      if (limits.budgetCostUsd !== undefined && limits.budgetCostUsd > maxBudgetCostUsd) {
-        throw new FlowtuneError("INPUT_INVALID", `budgetCostUsd ${limits.budgetCostUsd} exceeds this server's cap of $${maxBudgetCostUsd}`, { field: "config.limits.budgetCostUsd" });
-      }
-      limits.budgetCostUsd ??= maxBudgetCostUsd;
+      limits[field] = asked ?? cap;
     }
     return { ...config, limits };
   }

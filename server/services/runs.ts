@@ -93,6 +93,11 @@ export class RunService {
     }
   }
 
+  /** The workflow of a run in the history (every started run is, see track()); undefined for an unknown run. */
+  workflowOf(runId: string): Promise<string | undefined> {
+    return this.deps.history.workflowOf(runId);
+  }
+
   get(runId: string): Promise<RunDetail | undefined> {
     return this.deps.history.getRun(runId);
   }

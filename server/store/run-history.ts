@@ -88,6 +88,8 @@ export interface RunPage {
 export interface RunHistoryStore extends RunHistorySink, RunHistoryReader {
   listRuns(options?: ListRunsOptions): Promise<RunPage>;
   getRun(runId: string): Promise<RunDetail | undefined>;
+  /** The workflow a stored run belongs to (one indexed lookup; authorization checks use it). */
+  workflowOf(runId: string): Promise<string | undefined>;
   /** Events with `seq > afterSeq` (default: all), in order; `limit` caps the count. */
   getEvents(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
   /** Deletes a run with its events and node executions; false when there was none. */
@@ -652,6 +654,10 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
       });
       const page = rows.slice(0, limit).map(toSummary);
       return rows.length > limit ? { runs: page, nextCursor: page[page.length - 1].id } : { runs: page };
+    },
+
+    async workflowOf(runId) {
+      return (await prisma.run.findUnique({ where: { id: runId }, select: { workflowId: true } }))?.workflowId;
     },
 
     async getRun(runId) {

@@ -20,6 +20,17 @@ function Issues({ id, issues, extra }: { id: string; issues?: GraphIssue[]; extr
   );
 }
 
+/** What every control carries: its id, test id, disabled state, and the link to its error text. */
+function controlProps(id: string, p: Base, invalid: boolean) {
+  return {
+    id,
+    "data-testid": p.testId,
+    disabled: p.disabled,
+    "aria-invalid": invalid || undefined,
+    "aria-describedby": invalid ? `${id}-err` : undefined,
+  };
+}
+
 function Shell({ label, htmlFor, issues, errId, extra, hint, children, inline }: { label: string; htmlFor: string; issues?: GraphIssue[]; errId: string; extra?: string | null; hint?: ReactNode; children: ReactNode; inline?: boolean }) {
   return (
     <div className={`ifield${issues?.length || extra ? " ifield--invalid" : ""}${inline ? " ifield--inline" : ""}`}>
@@ -40,16 +51,12 @@ export function TextField(p: Base & { value: string | undefined; onChange: (v: s
   return (
     <Shell label={p.label} htmlFor={id} issues={p.issues} errId={err} hint={p.hint}>
       <input
-        id={id}
+        {...controlProps(id, p, invalid)}
         type="text"
         className={p.mono ? "mono" : undefined}
-        data-testid={p.testId}
         value={p.value ?? ""}
         placeholder={p.placeholder}
-        disabled={p.disabled}
         list={p.list}
-        aria-invalid={invalid || undefined}
-        aria-describedby={invalid ? err : undefined}
         onChange={(e) => p.onChange(e.target.value)}
         onBlur={p.onBlur}
       />
@@ -64,15 +71,11 @@ export function TextArea(p: Base & { value: string | undefined; onChange: (v: st
   return (
     <Shell label={p.label} htmlFor={id} issues={p.issues} errId={err} hint={p.hint}>
       <textarea
-        id={id}
+        {...controlProps(id, p, invalid)}
         rows={p.rows ?? 3}
         className={p.mono ? "mono" : undefined}
-        data-testid={p.testId}
         value={p.value ?? ""}
         placeholder={p.placeholder}
-        disabled={p.disabled}
-        aria-invalid={invalid || undefined}
-        aria-describedby={invalid ? err : undefined}
         onChange={(e) => p.onChange(e.target.value)}
       />
     </Shell>
@@ -92,17 +95,13 @@ export function NumberField(p: Base & { value: number | undefined; onChange: (v:
   return (
     <Shell label={p.label} htmlFor={id} issues={p.issues} errId={err} extra={local} hint={p.hint}>
       <input
-        id={id}
+        {...controlProps(id, p, invalid)}
         type="number"
         step={p.step ?? "any"}
         min={p.min}
         max={p.max}
-        data-testid={p.testId}
         value={draft}
         placeholder={p.placeholder}
-        disabled={p.disabled}
-        aria-invalid={invalid || undefined}
-        aria-describedby={invalid ? err : undefined}
         onChange={(e) => {
           const t = e.target.value;
           setDraft(t);
@@ -121,12 +120,8 @@ export function SelectField<T extends string>(p: Base & { value: T | undefined; 
   return (
     <Shell label={p.label} htmlFor={id} issues={p.issues} errId={err} hint={p.hint}>
       <select
-        id={id}
-        data-testid={p.testId}
+        {...controlProps(id, p, invalid)}
         value={p.value ?? ""}
-        disabled={p.disabled}
-        aria-invalid={invalid || undefined}
-        aria-describedby={invalid ? err : undefined}
         onChange={(e) => p.onChange(e.target.value as T)}
       >
         {p.allowEmpty || p.value === undefined ? <option value="">—</option> : null}
@@ -172,14 +167,10 @@ export function JsonField(p: Base & { value: unknown; onChange: (v: unknown) => 
   return (
     <Shell label={p.label} htmlFor={id} issues={p.issues} errId={err} extra={parseError} hint={p.hint}>
       <textarea
-        id={id}
+        {...controlProps(id, p, invalid)}
         rows={p.rows ?? 4}
         className="mono"
-        data-testid={p.testId}
         value={draft}
-        disabled={p.disabled}
-        aria-invalid={invalid || undefined}
-        aria-describedby={invalid ? err : undefined}
         onChange={(e) => {
           const t = e.target.value;
           setDraft(t);
