@@ -39,7 +39,7 @@ async function llmBenchmarks() {
         store: createMemoryOptimizationStore(),
         config: { targets: ["answer"], strategy, objectives: [{ metric: "grade", direction: "max" }, { metric: "tokens", direction: "min" }], seed, limits: { maxCandidates: 24 } },
       });
-      per.push({ seed, baselineTest: r.baseline.test.grade, bestTest: r.best.test.grade, ceiling, llmCalls: r.llmCalls, tokens: r.tokensSpent, wallMs: performance.now() - started });
+      per.push({ seed, baselineTest: r.baseline.test?.grade ?? NaN, bestTest: r.best.test?.grade ?? NaN, ceiling, llmCalls: r.llmCalls, tokens: r.tokensSpent, wallMs: performance.now() - started });
     }
     const mean = (f: (x: SeedResult) => number) => per.reduce((s, x) => s + f(x), 0) / per.length;
     const base = mean((x) => x.baselineTest);

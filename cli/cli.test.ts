@@ -104,6 +104,19 @@ describe("flowtune CLI", { timeout: 90_000 }, () => {
     expect(nodes.find((n) => n.nodeId === "grade")!.reused).toBe(false);
   });
 
+  it("run --json shows a failed node as failed, with its error (never as running)", async () => {
+    const file = graphFile("failing", (g) => (g.nodes[1].config.model = "sim-nope"));
+    const r = await flowtune(["run", file, "--input", '{"q":"x"}', "--json"]);
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.status).toBe("failed");
+    expect(doc.nodes.a).toMatchObject({ status: "failed", error: { code: "PROVIDER_ERROR", message: expect.stringContaining("sim-nope") } });
+    expect(Object.values(doc.nodes).map((n) => (n as { status: string }).status)).not.toContain("running");
+    // The stored run agrees.
+    const shown = JSON.parse((await flowtune(["show", doc.runId, "--json"])).stdout);
+    expect(shown.nodes.find((n: { nodeId: string }) => n.nodeId === "a").status).toBe("failed");
+  });
+
   it("batch prints stats for a dataset", async () => {
     const r = await flowtune(["batch", "examples/qa.flow.json", "--dataset", "examples/qa.dataset.jsonl", "--concurrency", "8", "--json"]);
     expect(r.code, r.stderr).toBe(0);

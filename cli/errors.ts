@@ -1,12 +1,16 @@
+import { ZodError } from "zod";
 import { FlowtuneError, GraphValidationError, formatIssue } from "../engine/index.js";
 
 /** A usage error: bad flags, unreadable files, malformed --input (exit code 2). */
 export class UsageError extends Error {}
 
-/** Exit codes: 0 success, 1 a failed run or an invalid graph, 2 usage errors. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 success (an optimization whose search finished), 1 a failed run, an invalid graph
+ * or any other failure, 2 usage errors, 3 an optimization that completed because a budget ran out.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, budgetExhausted: 3 } as const;
 
-/** Prints an error the way a user should see it and returns the exit code for it. */
+/** Prints an error the way a user should see it (one message, no stack unless FLOWTUNE_DEBUG=1) and returns the exit code for it. */
 export function reportError(err: unknown): number {
   if (err instanceof UsageError) {
     process.stderr.write(`error: ${err.message}\n`);
@@ -21,6 +25,13 @@ export function reportError(err: unknown): number {
     process.stderr.write(`error [${err.code}]: ${err.message}\n`);
     return EXIT.failed;
   }
-  process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+  // A schema refusal that got past the commands' own checks: its fields, not a stack.
+  if (err instanceof ZodError) {
+    process.stderr.write(`error: invalid input: ${err.issues.map((i) => `${i.path.map(String).join(".") || "(value)"}: ${i.message}`).join("; ")}\n`);
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error: ${message}\n`);
+  if (process.env.FLOWTUNE_DEBUG === "1" && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return EXIT.failed;
 }

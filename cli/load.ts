@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { GraphValidationError, validateGraph, type Graph } from "../engine/index.js";
 import type { AppServices } from "../server/services/app.js";
+import { seedExample } from "../server/services/examples.js";
+import type { WorkflowRecord } from "../server/store/workflows.js";
 import { UsageError } from "./errors.js";
 
 /** True when the argument names a file rather than a stored workflow id. */
@@ -22,14 +24,32 @@ export function loadGraphFile(file: string): Graph {
   return r.graph;
 }
 
-/** Resolves a workflow argument: a graph file, or the id of a stored workflow. */
+/**
+ * A stored workflow by id. An id the database does not have yet but one of the examples has (a
+ * fresh database: no server has seeded it) is saved from examples/ first, as the server would.
+ * UsageError when neither has it.
+ */
+export async function storedWorkflow(id: string, services: () => Promise<AppServices>): Promise<WorkflowRecord> {
+  const app = await services();
+  const wf = await app.workflows.get(id);
+  if (wf) return wf;
+  const file = await seedExample(app.workflows, id);
+  const seeded = file ? await app.workflows.get(id) : undefined;
+  if (seeded) {
+    process.stderr.write(`note: saved the example workflow "${id}" (examples/${file}) to this database\n`);
+    return seeded;
+  }
+  const ids = (await app.workflows.list()).map((w) => w.id);
+  throw new UsageError(`"${id}" is neither a graph file nor a stored workflow id (${ids.length ? `stored: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}` : "none stored yet"})`);
+}
+
+/** Resolves a workflow argument: a graph file, or the id of a stored workflow (or of an example). */
 export async function loadWorkflow(arg: string, services: () => Promise<AppServices>): Promise<{ graph: Graph; workflowId: string }> {
   if (isFileArg(arg)) {
     const graph = loadGraphFile(arg);
     return { graph, workflowId: graph.id };
   }
-  const wf = await (await services()).workflows.get(arg);
-  if (!wf) throw new UsageError(`"${arg}" is neither a file nor a stored workflow id`);
+  const wf = await storedWorkflow(arg, services);
   return { graph: wf.graph, workflowId: wf.id };
 }
 

@@ -42,17 +42,18 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .description("re-run a run from a node, reusing upstream outputs")
     .action(wrap((id: string, o: { from: string; json?: boolean }) => rerunCommand(id, o, services)));
   const collect = (v: string, prev: string[] = []) => [...prev, v];
+  // No commander defaults here: an option is set only when given, so it can override an optimizer node's value (defaults in the help).
   program.command("optimize").argument("<workflow>", "graph file or stored workflow id")
     .option("--node <id>", "AI node to tune (repeatable)", collect)
-    .option("--optimizer <id>", "take the configuration from this optimizer node of the graph")
-    .option("-d, --dataset <name|file>", "imported dataset name or a JSONL/CSV file")
-    .option("-s, --strategy <s>", "random | grid | tpe | nsga2 | reflective | bootstrap_fewshot", "tpe")
-    .option("-o, --objective <metric:dir>", "evaluation node id or tokens/latency/cost, with :max or :min (repeatable)", collect)
-    .option("--max-candidates <n>", "candidates to evaluate, baseline included", "24").option("--budget-tokens <n>", "hard cap on tokens spent")
-    .option("--budget-cost <usd>", "hard cap on cost").option("-c, --concurrency <n>", "examples evaluated at once", "4").option("--seed <k>", "random seed", "0")
-    .option("--resume <run>", "resume an interrupted optimization").option("--json", "print runId, baseline, best and pareto as JSON")
-    .description("tune an AI node's parameters against evaluation scores over a dataset")
-    .action(wrap((w: string, o: OptimizeFlags) => optimizeCommand(w, { ...o, objective: o.objective ?? [] }, services)));
+    .option("--optimizer <id>", "take every setting from this optimizer node of the graph; options given override it")
+    .option("-d, --dataset <name|file>", "imported dataset name or a JSONL/CSV file (default: the optimizer node's)")
+    .option("-s, --strategy <s>", "random | grid | tpe | nsga2 | reflective | bootstrap_fewshot (default: tpe)")
+    .option("-o, --objective <metric:dir>", "evaluation node id or tokens/latency/cost, with :max or :min (repeatable; default: the optimizer node's objectives, else every evaluation node :max)", collect)
+    .option("--max-candidates <n>", "candidates to evaluate, baseline included (default: 24)").option("--budget-tokens <n>", "hard cap on tokens spent")
+    .option("--budget-cost <usd>", "hard cap on cost").option("-c, --concurrency <n>", "examples evaluated at once (default: 4)").option("--seed <k>", "random seed (default: 0)")
+    .option("--resume <run>", "resume an interrupted optimization (its stored configuration and dataset)").option("--json", "print the stored run (runId, status, stopReason, totals, baseline, best, pareto, versions) as JSON")
+    .description("tune an AI node's parameters against evaluation scores over a dataset; exit 0 when the search finished, 3 when a budget ended it")
+    .action(wrap((w: string, o: OptimizeFlags) => optimizeCommand(w, o, services)));
   program.command("candidates").argument("<run>", "optimization run id").option("--json", "JSON output").description("every candidate of an optimization")
     .action(wrap((id: string, o: { json?: boolean }) => candidatesCommand(id, o, services)));
   const dataset = program.command("dataset").description("import and list datasets (versioned by name, content-hashed)");

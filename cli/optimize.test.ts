@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -23,6 +23,28 @@ async function flowtune(args: string[]): Promise<{ code: number; stdout: string;
 }
 
 const OPTIMIZE = ["optimize", "examples/qa.flow.json", "--node", "answer", "--dataset", "examples/qa.dataset.jsonl", "--objective", "grade:max", "--objective", "tokens:min", "--seed", "1", "--max-candidates", "12"];
+
+/** The stored run as the CLI summary names its fields. */
+function storedRow(runId: string): Record<string, unknown> {
+  const conn = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const row = conn.prepare(`SELECT tokensSpent, costSpent, llmCalls, stopReason FROM OptimizationRun WHERE id = ?`).get(runId) as Record<string, unknown>;
+    const n = (conn.prepare(`SELECT COUNT(*) AS n FROM Candidate WHERE runId = ? AND split = 'validation'`).get(runId) as { n: number }).n;
+    return { ...row, candidates: n };
+  } finally {
+    conn.close();
+  }
+}
+
+/** A graph file: the qa example with its optimizer node's config replaced by `tune`. */
+function qaWithOptimizer(name: string, tune: Record<string, unknown>): string {
+  const g = JSON.parse(readFileSync("examples/qa.flow.json", "utf8"));
+  g.id = name;
+  g.nodes.find((n: { id: string }) => n.id === "tune").config = tune;
+  const file = path.join(dir, `${name}.flow.json`);
+  writeFileSync(file, JSON.stringify(g));
+  return file;
+}
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "flowtune-opt-"));
@@ -68,6 +90,8 @@ describe("flowtune optimize", { timeout: 120_000 }, () => {
     expect(status).toBe("completed");
     expect(counts.every((c) => c.n === 1)).toBe(true);
     expect(counts.filter((c) => c.split === "validation").map((c) => c.i)).toEqual([...Array(12).keys()]);
+    // The resume's summary is the stored run: totals across both processes, candidates of both.
+    expect(out).toMatchObject({ status: "completed", ...storedRow(runId!), candidates: 12 });
     // The same run uninterrupted gives the same answer.
     const fresh = JSON.parse((await flowtune([...OPTIMIZE, "--strategy", "tpe", "--json"])).stdout);
     expect(out.best).toEqual(fresh.best);
@@ -91,5 +115,69 @@ describe("flowtune optimize", { timeout: 120_000 }, () => {
     const audit = await flowtune(["audit", "qa", "--json"]);
     const actions = (JSON.parse(audit.stdout).events ?? JSON.parse(audit.stdout)).map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["promote", "rollback"]));
+  });
+  it("applies every field of an --optimizer node (flags override it, and say so) and prints what is stored", async () => {
+    const tune = {
+      targets: ["answer"],
+      strategy: "random",
+      objectives: [{ metric: "grade", direction: "max" }],
+      constraints: [{ metric: "tokens", op: "<=", value: 400 }],
+      searchSpace: { instructions: ["Answer with the number only.", "Double-check the arithmetic."], temperature: [0, 0.5], maxDemos: 1 },
+      limits: { maxCandidates: 30, maxTimeMs: 600_000, holdoutReserve: 0.3 },
+      concurrency: 2,
+      seed: 3,
+      split: { train: 0.3, validation: 0.4, test: 0.3 },
+      regressionTolerance: 0.5,
+      dataset: "examples/qa.dataset.jsonl",
+    };
+    const file = qaWithOptimizer("qa_tuned", tune);
+    const r = await flowtune(["optimize", file, "--optimizer", "tune", "--max-candidates", "5", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: --max-candidates 5 overrides optimizer node "tune"'s 30`);
+    const out = JSON.parse(r.stdout);
+    const conn = new Database(dbFile, { readonly: true, fileMustExist: true });
+    const config = JSON.parse((conn.prepare(`SELECT config FROM OptimizationRun WHERE id = ?`).get(out.runId) as { config: string }).config);
+    conn.close();
+    const { dataset: _dataset, ...fields } = tune;
+    expect(config).toMatchObject({ ...fields, limits: { ...tune.limits, maxCandidates: 5 } });
+    expect(out).toMatchObject({ status: "completed", budgetExhausted: false, ...storedRow(out.runId), candidates: 5 });
+  });
+
+  it("without --objective uses the graph's objectives (a note says which), never a ZodError", async () => {
+    const r = await flowtune(["optimize", "examples/jury.flow.json", "--node", "juror_small", "--dataset", "examples/jury.dataset.jsonl", "--max-candidates", "2", "--strategy", "random", "--json"]);
+    const jury = JSON.parse(readFileSync("examples/jury.flow.json", "utf8"));
+    const evaluations = jury.nodes.filter((n: { kind: string }) => n.kind === "evaluation").map((n: { id: string }) => n.id);
+    expect(r.stderr).not.toMatch(/ZodError|at .*\.ts:\d+/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: objectives ${evaluations.map((e: string) => `${e}:max`).join(", ")} (the graph's evaluation nodes`);
+    const qa = await flowtune(["optimize", "examples/qa.flow.json", "--node", "answer", "--dataset", "examples/qa.dataset.jsonl", "--max-candidates", "2", "--json"]);
+    expect(qa.code, qa.stderr).toBe(0);
+    expect(qa.stderr).toContain(`note: objectives grade:max, tokens:min (from optimizer node "tune"`);
+  });
+
+  it("exits 3 when a budget ended the search, 0 when it finished; the summary equals the stored run", async () => {
+    const spent = await flowtune([...OPTIMIZE, "--strategy", "random", "--budget-tokens", "3000"]);
+    expect(spent.code, spent.stderr).toBe(3);
+    const runId = /optimization (\S+) completed/.exec(spent.stdout)![1];
+    const row = storedRow(runId);
+    expect(spent.stdout).toContain(`${row.candidates} candidates (${row.stopReason}), ${row.llmCalls} LLM calls, ${row.tokensSpent} tokens, $${(row.costSpent as number).toFixed(4)}`);
+    expect(row.stopReason).toMatch(/^budget exhausted/);
+    expect(spent.stdout).toMatch(/the budget ended the search \(exit code 3\)/);
+
+    const json = await flowtune([...OPTIMIZE, "--strategy", "random", "--budget-tokens", "3000", "--json"]);
+    expect(json.code).toBe(3);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({ status: "completed", budgetExhausted: true, ...storedRow(doc.runId) });
+  });
+
+  it("flowtune params shows the metrics of optimizer versions that --json has", async () => {
+    const opt = JSON.parse((await flowtune([...OPTIMIZE, "--strategy", "random", "--max-candidates", "4", "--json"])).stdout);
+    const best = opt.versions.find((v: { index: number }) => v.index === opt.best.index);
+    const list = await flowtune(["params", "qa", "--node", "answer"]);
+    expect(list.code, list.stderr).toBe(0);
+    const line = list.stdout.split("\n").find((l) => new RegExp(`^\\*?\\s+v${best.version}\\s`).test(l))!;
+    const grade = (v: number) => String(Number(v.toPrecision(3)));
+    expect(line).toContain(`test grade=${grade(opt.best.test.grade)}`);
+    expect(line).toContain(`val grade=${grade(opt.best.validation.grade)}`);
   });
 });

@@ -87,8 +87,11 @@ export function sqliteConnectionOf(prisma: PrismaClient): Database.Database | un
   return connections.get(prisma)?.();
 }
 
-/** Turns `url` (or DATABASE_URL, or the default) into an absolute file path; `undefined` for in-memory. */
-export function resolveDatabasePath(url: string | undefined = process.env.DATABASE_URL, cwd = process.cwd()): string | undefined {
+/**
+ * Turns `url` (or, when it is empty, the default) into an absolute file path; `undefined` for
+ * in-memory. Pure: the caller decides whether DATABASE_URL applies (openDatabase does).
+ */
+export function resolveDatabasePath(url: string | undefined, cwd = process.cwd()): string | undefined {
   const raw = url?.trim() || DEFAULT_DATABASE_PATH;
   let file = raw.startsWith("file:") ? raw.slice("file:".length) : raw;
   if (file.startsWith("//")) file = file.slice(2); // file://C:/… or file:///abs

@@ -4,11 +4,12 @@
  *
  * Every tRPC procedure and every REST endpoint has one row below: the weakest role that may call
  * it, whether it touches one workflow's objects, and how to build an input. Each row is called
- * by five principals — anonymous, a viewer, an editor, an admin, and an editor token limited to
- * workflow "triage" acting on "qa" objects — and the outcome must be:
+ * by six principals — anonymous, a viewer, an editor, an admin, an editor token limited to
+ * workflow "triage" and an admin token limited to "triage" (both acting on "qa" objects or
+ * minting beyond "triage") — and the outcome must be:
  *   anonymous                        → 401 (UNAUTHORIZED / REST UNAUTHENTICATED)
  *   a role weaker than the row's     → 403 (FORBIDDEN)
- *   the limited token, on a workflow-scoped row (qa objects), or a row that needs an
+ *   a limited token, on a workflow-scoped row (qa objects), or a row that needs an
  *   unlimited token                  → 403
  *   anyone else                      → allowed: not refused by auth; for `strict` rows the call
  *                                      must also succeed.
@@ -43,11 +44,12 @@ import {
 // Principals
 // ---------------------------------------------------------------------------------------------
 
-type PrincipalName = "anonymous" | "viewer" | "editor" | "admin" | "limited";
-const PRINCIPALS: PrincipalName[] = ["anonymous", "viewer", "editor", "admin", "limited"];
+type PrincipalName = "anonymous" | "viewer" | "editor" | "admin" | "limited" | "scopedAdmin";
+const PRINCIPALS: PrincipalName[] = ["anonymous", "viewer", "editor", "admin", "limited", "scopedAdmin"];
 
-/** The role each principal has (the limited token is an editor limited to workflow "triage"). */
-const ROLE_OF: Record<Exclude<PrincipalName, "anonymous">, Role> = { viewer: "viewer", editor: "editor", admin: "admin", limited: "editor" };
+/** The role each principal has (limited: an editor limited to workflow "triage"; scopedAdmin: an admin limited to "triage"). */
+const ROLE_OF: Record<Exclude<PrincipalName, "anonymous">, Role> = { viewer: "viewer", editor: "editor", admin: "admin", limited: "editor", scopedAdmin: "admin" };
+const LIMITED: ReadonlySet<PrincipalName> = new Set(["limited", "scopedAdmin"]);
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 
 // ---------------------------------------------------------------------------------------------
@@ -100,27 +102,30 @@ interface ProcedureRow {
 const PROCEDURES: ProcedureRow[] = [
   // auth
   { path: "auth.me", type: "query", role: "viewer", scope: "global" },
+  // A limited admin lists only the tokens within its grants (see "credential scope" below).
   { path: "auth.tokens.list", type: "query", role: "admin", scope: "global" },
-  { path: "auth.tokens.create", type: "mutation", role: "admin", scope: "global", input: (f) => ({ name: f.unique("made"), role: "viewer" }) },
+  // A token for every workflow: beyond a limited admin's grants.
+  { path: "auth.tokens.create", type: "mutation", role: "admin", scope: "unlimited", input: (f) => ({ name: f.unique("made"), role: "viewer" }) },
   {
     path: "auth.tokens.revoke",
     type: "mutation",
     role: "admin",
-    scope: "global",
+    scope: "unlimited",
     input: async (f) => ({ id: (await mintToken(f.app.services, f.unique("to-revoke"), "viewer")).id }),
   },
-  // Not in the written contract; exists in server/routers/auth.ts (admin).
-  { path: "auth.invite", type: "mutation", role: "admin", scope: "global", input: (f) => ({ name: f.unique("invitee"), role: "viewer" }) },
-  { path: "auth.securityLog", type: "query", role: "admin", scope: "global" },
+  // Not in the written contract; exists in server/routers/auth.ts (admin). A login code's session grants every workflow.
+  { path: "auth.invite", type: "mutation", role: "admin", scope: "unlimited", input: (f) => ({ name: f.unique("invitee"), role: "viewer" }) },
+  { path: "auth.securityLog", type: "query", role: "admin", scope: "unlimited" },
 
   // providers (a loopback base URL with allowPrivateNetwork: no DNS lookup in the SSRF check)
   { path: "providers.list", type: "query", role: "viewer", scope: "global" },
-  { path: "providers.upsert", type: "mutation", role: "admin", scope: "global", input: (f) => ({ id: f.unique("prov"), baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }) },
+  // Providers serve every workflow: changing one needs an unlimited admin.
+  { path: "providers.upsert", type: "mutation", role: "admin", scope: "unlimited", input: (f) => ({ id: f.unique("prov"), baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }) },
   {
     path: "providers.delete",
     type: "mutation",
     role: "admin",
-    scope: "global",
+    scope: "unlimited",
     input: async (f) => {
       const id = f.unique("prov");
       await f.app.services.providerConfigs.upsert({ id, baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }, "test");
@@ -245,7 +250,7 @@ const REST: RestRow[] = [
     role: "public",
     scope: "global",
     request: () => ({ path: "/api/auth/session" }),
-    override: { anonymous: 401, viewer: 401, editor: 401, admin: 401, limited: 401 },
+    override: { anonymous: 401, viewer: 401, editor: 401, admin: 401, limited: 401, scopedAdmin: 401 },
   },
   { method: "POST", endpoint: "/api/auth/logout", role: "public", scope: "global", request: () => ({ path: "/api/auth/logout", body: {} }) },
   { method: "GET", endpoint: "/api/openapi.json", role: "public", scope: "global", request: () => ({ path: "/api/openapi.json" }) },
@@ -282,7 +287,7 @@ function expected(row: { role: Role | "public"; scope: Scope }, who: PrincipalNa
   if (row.role === "public") return "allowed";
   if (who === "anonymous") return 401;
   if (RANK[ROLE_OF[who]] < RANK[row.role]) return 403;
-  if (who === "limited" && row.scope !== "global") return 403;
+  if (LIMITED.has(who) && row.scope !== "global") return 403;
   return "allowed";
 }
 
@@ -353,6 +358,7 @@ beforeAll(async () => {
   secrets.editor = (await mintToken(services, "editor", "editor")).secret;
   secrets.admin = (await mintToken(services, "admin", "admin")).secret;
   secrets.limited = (await mintToken(services, "limited", "editor", { workflows: ["triage"] })).secret;
+  secrets.scopedAdmin = (await mintToken(services, "scoped-admin", "admin", { workflows: ["triage"] })).secret;
   for (const who of PRINCIPALS) clients[who] = trpcClient(app.url, bearer(secrets[who]));
 });
 
@@ -494,5 +500,156 @@ describe("limited tokens, revoked and expired tokens, sessions", () => {
     );
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401 });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Credential scope: minting, inviting, revoking and provider changes stay within the caller's grants
+// ---------------------------------------------------------------------------------------------
+
+type Minter = "admin" | "scopedAdmin" | "editor" | "viewer";
+const MINTERS: Minter[] = ["admin", "scopedAdmin", "editor", "viewer"];
+
+interface ScopeCase {
+  label: string;
+  path: string;
+  type: "query" | "mutation";
+  /** Builds a fresh input (fresh target tokens, providers) for each call. */
+  input: (f: Fixture) => unknown;
+  /** Callers that succeed; every other one gets 403. Editors and viewers never do (role). */
+  allowed: Minter[];
+  /** What the scoped admin's refusal must say (the field or the reason). */
+  scopedRefusal?: RegExp;
+}
+
+const revokeTarget = (workflows?: string[]) => async (f: Fixture) => ({ id: (await mintToken(f.app.services, f.unique("target"), "viewer", { workflows })).id });
+
+const SCOPE_CASES: ScopeCase[] = [
+  { label: "create a token for every workflow (no list)", path: "auth.tokens.create", type: "mutation", input: (f) => ({ name: f.unique("t"), role: "viewer" }), allowed: ["admin"], scopedRefusal: /without a "workflows" list would grant every workflow/ },
+  { label: "create a token with an empty workflows list (= every workflow)", path: "auth.tokens.create", type: "mutation", input: (f) => ({ name: f.unique("t"), role: "admin", workflows: [] }), allowed: ["admin"], scopedRefusal: /"workflows"/ },
+  { label: "create a token for another workflow", path: "auth.tokens.create", type: "mutation", input: (f) => ({ name: f.unique("t"), role: "editor", workflows: ["qa"] }), allowed: ["admin"], scopedRefusal: /no grant for workflow \["qa"\] named in "workflows"/ },
+  { label: "create a token for its workflow plus another", path: "auth.tokens.create", type: "mutation", input: (f) => ({ name: f.unique("t"), role: "editor", workflows: ["triage", "qa"] }), allowed: ["admin"], scopedRefusal: /\["qa"\]/ },
+  { label: "create an admin token within its grants", path: "auth.tokens.create", type: "mutation", input: (f) => ({ name: f.unique("t"), role: "admin", workflows: ["triage"] }), allowed: ["admin", "scopedAdmin"] },
+  { label: "revoke an unrestricted token", path: "auth.tokens.revoke", type: "mutation", input: revokeTarget(), allowed: ["admin"], scopedRefusal: /may not revoke .*every workflow/ },
+  { label: "revoke a token of another workflow", path: "auth.tokens.revoke", type: "mutation", input: revokeTarget(["qa"]), allowed: ["admin"], scopedRefusal: /may not revoke/ },
+  { label: "revoke a token of its workflow plus another", path: "auth.tokens.revoke", type: "mutation", input: revokeTarget(["qa", "triage"]), allowed: ["admin"], scopedRefusal: /may not revoke/ },
+  { label: "revoke a token within its grants", path: "auth.tokens.revoke", type: "mutation", input: revokeTarget(["triage"]), allowed: ["admin", "scopedAdmin"] },
+  { label: "invite a viewer", path: "auth.invite", type: "mutation", input: (f) => ({ name: f.unique("inv"), role: "viewer" }), allowed: ["admin"], scopedRefusal: /invite .*needs a token that is not limited/ },
+  { label: "invite an admin", path: "auth.invite", type: "mutation", input: (f) => ({ name: f.unique("inv"), role: "admin" }), allowed: ["admin"], scopedRefusal: /invite/ },
+  { label: "read the security log", path: "auth.securityLog", type: "query", input: () => ({ limit: 5 }), allowed: ["admin"], scopedRefusal: /security log needs a token that is not limited/ },
+  { label: "create a provider", path: "providers.upsert", type: "mutation", input: (f) => ({ id: f.unique("prov"), baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }), allowed: ["admin"], scopedRefusal: /changing a provider needs/ },
+  {
+    label: "repoint an existing provider",
+    path: "providers.upsert",
+    type: "mutation",
+    input: async (f) => {
+      const id = f.unique("prov");
+      await f.app.services.providerConfigs.upsert({ id, baseUrl: LOCAL_LLM_URL, apiKey: "sk-original-key", allowPrivateNetwork: true }, "test");
+      return { id, baseUrl: "http://127.0.0.1:10/v1", apiKey: null, allowPrivateNetwork: true };
+    },
+    allowed: ["admin"],
+    scopedRefusal: /changing a provider/,
+  },
+  {
+    label: "delete a provider",
+    path: "providers.delete",
+    type: "mutation",
+    input: async (f) => {
+      const id = f.unique("prov");
+      await f.app.services.providerConfigs.upsert({ id, baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }, "test");
+      return { id };
+    },
+    allowed: ["admin"],
+    scopedRefusal: /deleting a provider/,
+  },
+];
+
+/** Every credential and provider row that a refused call must leave as it was. */
+async function credentialSnapshot(): Promise<string> {
+  const prisma = fx.app.services.db.prisma;
+  const [tokens, codes, sessions, providers] = await Promise.all([
+    prisma.apiToken.findMany({ select: { id: true, role: true, workflows: true, revokedAt: true, expiresAt: true }, orderBy: { id: "asc" } }),
+    prisma.loginCode.findMany({ select: { codeHash: true, role: true }, orderBy: { codeHash: "asc" } }),
+    prisma.session.count(),
+    prisma.providerConfig.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return JSON.stringify({ tokens, codes, sessions, providers });
+}
+
+describe("credential scope: mint / invite / revoke / provider paths × {admin, scoped admin, editor, viewer}", () => {
+  describe.each(SCOPE_CASES.map((c) => [`${c.path}: ${c.label}`, c] as const))("%s", (_label, c) => {
+    it.each(MINTERS.map((who) => [who, c.allowed.includes(who) ? 200 : 403] as const))("%s → %s", async (who, want) => {
+      const input = await c.input(fx);
+      const before = await credentialSnapshot();
+      const outcome = await trpcOutcome(callProcedure(clients[who], c.path, c.type, input));
+      const got = outcome.ok ? "ok" : `${outcome.status} ${outcome.code}: ${outcome.message}`;
+      if (want === 200) {
+        expect(outcome.ok, `${c.path} as ${who}: ${got}`).toBe(true);
+        return;
+      }
+      expect(outcome, `${c.path} as ${who}: ${got}`).toMatchObject({ ok: false, status: 403, code: "FORBIDDEN" });
+      if (who === "scopedAdmin" && c.scopedRefusal && !outcome.ok) expect(outcome.message).toMatch(c.scopedRefusal);
+      // Nothing created, revoked or changed: no partial rows.
+      expect(await credentialSnapshot(), `${c.path} as ${who} changed credential rows`).toBe(before);
+    });
+  });
+
+  it("a token the scoped admin mints is limited to its grants (and cannot reach qa)", async () => {
+    const made = (await clients.scopedAdmin.auth.tokens.create.mutate({ name: fx.unique("child"), role: "editor", workflows: ["triage", "triage"] })) as { token: { workflows: string[] | null }; secret: string };
+    expect(made.token.workflows).toEqual(["triage"]);
+    const child = trpcClient(fx.app.url, bearer(made.secret));
+    expect(await trpcOutcome(child.workflows.get.query({ id: "triage" }))).toMatchObject({ ok: true });
+    expect(await trpcOutcome(child.workflows.get.query({ id: "qa" }))).toMatchObject({ ok: false, status: 403 });
+    // …and cannot mint its way back out either.
+    expect(await trpcOutcome(trpcClient(fx.app.url, bearer(made.secret)).auth.tokens.create.mutate({ name: "x", role: "viewer" }))).toMatchObject({ status: 403 });
+  });
+
+  it("tokens.list shows a scoped admin only the tokens within its grants; an unrestricted admin sees all", async () => {
+    const s = fx.app.services;
+    const inside = await mintToken(s, fx.unique("in"), "viewer", { workflows: ["triage"] });
+    const wider = await mintToken(s, fx.unique("wide"), "viewer", { workflows: ["triage", "qa"] });
+    const everywhere = await mintToken(s, fx.unique("all"), "viewer");
+    const scoped = ((await clients.scopedAdmin.auth.tokens.list.query()) as Array<{ id: string; workflows: string[] | null }>);
+    expect(scoped.map((t) => t.id)).toContain(inside.id);
+    expect(scoped.map((t) => t.id)).not.toContain(wider.id);
+    expect(scoped.map((t) => t.id)).not.toContain(everywhere.id);
+    expect(scoped.every((t) => t.workflows !== null && t.workflows.every((w) => w === "triage"))).toBe(true);
+    expect(scoped.some((t) => t.workflows === null)).toBe(false);
+    const all = ((await clients.admin.auth.tokens.list.query()) as Array<{ id: string }>).map((t) => t.id);
+    expect(all).toEqual(expect.arrayContaining([inside.id, wider.id, everywhere.id]));
+  });
+
+  it("a scoped admin's browser session (cookie + CSRF) is held to the same scope", async () => {
+    const { secret } = await mintToken(fx.app.services, fx.unique("scoped-browser"), "admin", { workflows: ["triage"] });
+    const login = await restCall(fx.app.url, "POST", "/api/auth/login", { body: { token: secret } });
+    expect(login.status).toBe(200);
+    const cookie = /flowtune_session=([^;]+)/.exec(login.headers!.get("set-cookie") ?? "")![1];
+    const csrf = (login.body as { csrfToken: string }).csrfToken;
+    const browser = trpcClient(fx.app.url, { cookie: `flowtune_session=${cookie}`, "x-flowtune-csrf": csrf, origin: fx.app.url });
+    const before = await credentialSnapshot();
+    expect(await trpcOutcome(browser.auth.tokens.create.mutate({ name: "from-browser", role: "admin" }))).toMatchObject({ ok: false, status: 403, code: "FORBIDDEN" });
+    expect(await trpcOutcome(browser.auth.invite.mutate({ name: "from-browser", role: "viewer" }))).toMatchObject({ ok: false, status: 403 });
+    expect(await credentialSnapshot()).toBe(before);
+    expect(await trpcOutcome(browser.auth.tokens.create.mutate({ name: "from-browser", role: "viewer", workflows: ["triage"] }))).toMatchObject({ ok: true });
+  });
+
+  it("a token cannot mint one that outlives it (expiresInDays is capped by the caller's own expiry)", async () => {
+    const { secret } = await mintToken(fx.app.services, fx.unique("short"), "admin", { workflows: ["triage"], expiresAt: new Date(Date.now() + 2.5 * 86_400_000) });
+    const short = trpcClient(fx.app.url, bearer(secret));
+    const before = await credentialSnapshot();
+    for (const expiresInDays of [undefined, 3, 3650]) {
+      const out = await trpcOutcome(short.auth.tokens.create.mutate({ name: "longer", role: "viewer", workflows: ["triage"], expiresInDays }));
+      expect(out, `expiresInDays ${expiresInDays}`).toMatchObject({ ok: false, status: 403, code: "FORBIDDEN" });
+      if (!out.ok) expect(out.message).toMatch(/cannot outlive it: set "expiresInDays" to at most 2/);
+    }
+    expect(await credentialSnapshot()).toBe(before);
+    expect(await trpcOutcome(short.auth.tokens.create.mutate({ name: "shorter", role: "viewer", workflows: ["triage"], expiresInDays: 2 }))).toMatchObject({ ok: true });
+  });
+
+  it("refused escalations are in the security log", async () => {
+    await trpcOutcome(clients.scopedAdmin.auth.tokens.create.mutate({ name: "escalate", role: "admin" }));
+    const events = (await clients.admin.auth.securityLog.query({ limit: 20 })) as Array<{ action: string; actor: string; details: { reason?: string } | null }>;
+    const refused = events.find((e) => e.action === "token.create.refused" && e.actor === "scoped-admin");
+    expect(refused?.details?.reason).toMatch(/"workflows"/);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * A server restart in the middle of an optimization, over HTTP: the real server (`tsx
- * server/main.ts`) is started as a child process on a SQLite file, an optimization is started
- * with REST, the server is SIGKILLed once some candidates are stored, started again on the same
+ * A server restart in the middle of an optimization, over HTTP: the real server (`node --import
+ * tsx server/main.ts`: the server itself is the child process, no wrapper that could die alone)
+ * is started on a SQLite file, an optimization is started with REST, the server is SIGKILLed once
+ * some candidates are stored — and must then stop answering — started again on the same
  * database, and the optimization must resume and complete with every candidate stored exactly
- * once (no index evaluated twice, none skipped).
+ * once (no index evaluated twice, none skipped). Nothing is left listening afterwards.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +16,6 @@ import { createAppServices } from "./services/app.js";
 import { bearer, mintToken, QA_DATASET_TEXT, restCall, trpcClient, waitFor } from "./test-http.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 /** Candidates to evaluate (baseline included). */
 const N = 12;
 /** The sim provider's latency multiplier: 12 candidates of qa take ~6 s at 0.5. */
@@ -25,7 +25,7 @@ let dir: string;
 let databaseUrl: string;
 let port: number;
 let secret: string;
-let child: ChildProcess | undefined;
+const children = new Set<ChildProcess>();
 let output = "";
 
 function freePort(): Promise<number> {
@@ -39,9 +39,21 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts `tsx server/main.ts` on the test database and waits until /api/health answers. */
+/** True when something accepts connections on the port. */
+function listening(p: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port: p });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Starts the server process itself (node with tsx's loader) on the test database and waits until /api/health answers. */
 async function startServer(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(TSX, ["server/main.ts"], {
+  const proc = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -53,7 +65,7 @@ async function startServer(): Promise<{ proc: ChildProcess; url: string }> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child = proc;
+  children.add(proc);
   proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -105,7 +117,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child) await stop(child, "SIGKILL");
+  for (const proc of children) await stop(proc, "SIGKILL");
+  // The servers were the processes we killed: nothing may still answer on the port.
+  if (port) expect(await listening(port)).toBe(false);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -143,6 +157,8 @@ describe("restart during an optimization (real server process)", () => {
         50,
       );
       await stop(first.proc, "SIGKILL");
+      // The killed process was the server: the port is closed (a surviving server would answer the "restarted" one's requests).
+      expect(await listening(port), "the SIGKILLed server still answers").toBe(false);
       expect(before.status, "the optimization finished before the kill: raise N or FLOWTUNE_SIM_LATENCY_SCALE").toBe("running");
       expect(before.candidates).toBeLessThan(N);
 
@@ -181,6 +197,8 @@ describe("restart during an optimization (real server process)", () => {
       expect(candidates.every((c) => c.split === "validation" || c.split === "test")).toBe(true);
 
       await stop(second.proc, "SIGTERM");
+      expect(second.proc.exitCode, output).toBe(0);
+      expect(await listening(port)).toBe(false);
     },
     150_000,
   );

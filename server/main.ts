@@ -9,13 +9,15 @@
  * Environment: DATABASE_URL (default file:.flowtune/flowtune.db), FLOWTUNE_HOST, FLOWTUNE_PORT,
  * FLOWTUNE_PUBLIC_URL (the URL users reach the server at, for the login link),
  * FLOWTUNE_SIM_LATENCY_SCALE (the sim provider's latency multiplier, default 1),
- * FLOWTUNE_SEED_EXAMPLES=0 to skip seeding examples/*.flow.json, and the limits in docs/security.md
+ * FLOWTUNE_SEED_EXAMPLES=0 to skip seeding examples/*.flow.json, FLOWTUNE_LEASE_MS (how long after its last
+ * heartbeat this process's runs count as abandoned, default 30000), and the limits in docs/security.md
  * (FLOWTUNE_RATE_STARTS_PER_MINUTE, FLOWTUNE_MAX_OPTIMIZATIONS_PER_USER, …).
  */
 import { authPolicyFromEnv } from "./auth/service.js";
 import { envNumber } from "./env.js";
 import { startFlowtuneServer } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
+import { formatInternalError } from "./safe-errors.js";
 import { createAppServices } from "./services/app.js";
 import { optimizationPolicyFromEnv } from "./services/optimizations.js";
 
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
     seedExamples: process.env.FLOWTUNE_SEED_EXAMPLES !== "0",
     // The server owns background optimizations: interrupted ones continue where they stopped.
     resumeOptimizations: true,
+    // It holds a process lease from the start and sweeps the work of dead processes at start-up
+    // and periodically (server/store/leases.ts).
+    process: { kind: "server", leaseMs: envNumber(process.env, "FLOWTUNE_LEASE_MS", { positive: true }) },
     authPolicy: authPolicyFromEnv(),
     optimizationPolicy: optimizationPolicyFromEnv(),
   });
@@ -48,7 +53,8 @@ async function main(): Promise<void> {
       services,
       host,
       port,
-      onError: (err, where) => console.error(services.redact(`[flowtune] ${where}: ${err.stack ?? err.message}`)),
+      // The full error, secrets redacted, under the correlation id the client was given.
+      onError: (err, where) => console.error(formatInternalError(err, where, (text) => services.redact(text))),
     });
   } catch (err) {
     await services.close();

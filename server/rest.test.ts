@@ -106,7 +106,8 @@ describe("REST API", () => {
     const candidate = versions.find((v) => v.optimizationRunId === runId)!;
     expect(candidate).toBeDefined();
 
-    const promoted = await call("POST", "/api/workflows/qa/parameters/answer/promote", { version: candidate.version, reason: "CI: beats baseline" });
+    // The contract's string form ("v3") is the version it names.
+    const promoted = await call("POST", "/api/workflows/qa/parameters/answer/promote", { version: `v${candidate.version}`, reason: "CI: beats baseline" });
     expect(promoted).toMatchObject({ status: 200, body: { status: "promoted", active_version: candidate.version } });
     expect(Object.keys(promoted.body).sort()).toEqual(["active_version", "status"]);
 
@@ -117,6 +118,11 @@ describe("REST API", () => {
 
     const rolled = await call("POST", "/api/workflows/qa/parameters/answer/rollback", { reason: "CI: regression" });
     expect(rolled).toMatchObject({ status: 200, body: { status: "rolled_back", active_version: 1 } });
+    // "2" and the number mean the same version; rollback takes `to` (or `version`) in the same forms.
+    expect((await call("POST", "/api/workflows/qa/parameters/answer/promote", { version: String(candidate.version), reason: "again" })).body).toEqual({ status: "promoted", active_version: candidate.version });
+    expect((await call("POST", "/api/workflows/qa/parameters/answer/rollback", { to: "v1", reason: "back" })).body).toEqual({ status: "rolled_back", active_version: 1 });
+    expect((await call("POST", "/api/workflows/qa/parameters/answer/promote", { version: candidate.version, reason: "number" })).body.active_version).toBe(candidate.version);
+    expect((await call("POST", "/api/workflows/qa/parameters/answer/rollback", { version: "1", reason: "as version" })).body).toEqual({ status: "rolled_back", active_version: 1 });
     expect((await call("GET", "/api/workflows/qa/parameters/answer")).body.version).toBe(1);
 
     // Rolling back to a version that was never in production is a conflicting state.
@@ -130,6 +136,117 @@ describe("REST API", () => {
     const res = await call("POST", "/api/workflows/qa/optimize", { ...optimizeBody, optimizer: "random", objective: { metric: "grade", direction: "max" }, limits: { iterations: 2 } });
     expect(res.status).toBe(202);
     expect((await pollUntilDone(res.body.run_id)).status).toBe("completed");
+  });
+
+  it('accepts the contract\'s "maximize" / "minimize" (and "max" / "min"), refuses other directions naming the field', async () => {
+    const res = await call("POST", "/api/workflows/qa/optimize", {
+      ...optimizeBody,
+      optimizer: "random",
+      objective: [
+        { metric: "grade", direction: "maximize" },
+        { metric: "tokens", direction: "minimize" },
+      ],
+      limits: { iterations: 2 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect((await services.optimizer.get(res.body.run_id))?.config).toMatchObject({ objectives: [{ metric: "grade", direction: "max" }, { metric: "tokens", direction: "min" }] });
+    expect((await pollUntilDone(res.body.run_id)).status).toBe("completed");
+
+    const bad = await call("POST", "/api/workflows/qa/optimize", { ...optimizeBody, objective: { metric: "grade", direction: "up" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues).toEqual([expect.objectContaining({ path: "objective.direction", message: expect.stringMatching(/"maximize" or "minimize"/) })]);
+  });
+
+  it('promote and rollback take a version as a number, "2" or "v2"; anything else is a 400 naming version', async () => {
+    for (const version of ["two", "v0", "0", 0, -1, 1.5, "2.0", "v", "", true, null, "99999999999", " 2"]) {
+      const res = await call("POST", "/api/workflows/qa/parameters/answer/promote", { version, reason: "x" });
+      expect(res.status, JSON.stringify(version)).toBe(400);
+      expect(res.body.error.issues.map((i: { path: string }) => i.path), JSON.stringify(version)).toEqual(["version"]);
+      expect(res.body.error.issues[0].message).toMatch(/version number: 2, "2" or "v2"/);
+    }
+    const rollback = await call("POST", "/api/workflows/qa/parameters/answer/rollback", { to: "latest", reason: "x" });
+    expect(rollback.status).toBe(400);
+    expect(rollback.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["to"]);
+    const both = await call("POST", "/api/workflows/qa/parameters/answer/rollback", { to: 1, version: 1, reason: "x" });
+    expect(both.status).toBe(400);
+    expect(both.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["version"]);
+  });
+
+  it("refuses control, bidi and lone-surrogate characters in a reason (400 naming reason), nothing stored", async () => {
+    const before = await services.parameters.audit("qa", { nodeId: "answer", limit: 1000 });
+    for (const reason of ["nul\u0000here", "spoof \u202Egnp.exe", "lone \ud800 surrogate", "esc \u001b[2J"]) {
+      const res = await call("POST", "/api/workflows/qa/parameters/answer/rollback", { reason });
+      expect(res.status, JSON.stringify(reason)).toBe(400);
+      expect(res.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["reason"]);
+    }
+    expect(await services.parameters.audit("qa", { nodeId: "answer", limit: 1000 })).toHaveLength(before.length);
+  });
+
+  describe("defaults from the workflow's optimizer node", () => {
+    /** Saves a copy of the qa workflow whose optimizer nodes are `tunes`. */
+    async function qaCopy(id: string, tunes: Array<Record<string, unknown>>): Promise<void> {
+      const graph = JSON.parse(readFileSync(path.join(import.meta.dirname, "../examples/qa.flow.json"), "utf8"));
+      const tune = graph.nodes.find((n: { id: string }) => n.id === "tune");
+      graph.id = id;
+      graph.nodes = [...graph.nodes.filter((n: { kind: string }) => n.kind !== "optimizer"), ...tunes.map((config, i) => ({ ...tune, id: `tune${i + 1}`, config: { ...tune.config, ...config } }))];
+      await services.workflows.save(graph, "test copy");
+    }
+
+    it("an empty body runs the optimizer node's whole configuration on the dataset it names", async () => {
+      await qaCopy("qa_defaults", [{ strategy: "random", limits: { maxCandidates: 3 }, regressionTolerance: 0.4, constraints: [{ metric: "tokens", op: "<=", value: 500 }] }]);
+      const res = await call("POST", "/api/workflows/qa_defaults/optimize", {});
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const stored = await services.optimizer.get(res.body.run_id);
+      // "examples/qa.dataset.jsonl" names the imported dataset "qa" (its stem); the server never opens the file.
+      expect(stored?.datasetId).toBe((await services.datasets.get("qa"))!.id);
+      expect(stored?.config).toMatchObject({
+        targets: ["answer"],
+        strategy: "random",
+        objectives: [{ metric: "grade", direction: "max" }, { metric: "tokens", direction: "min" }],
+        limits: { maxCandidates: 3 },
+        regressionTolerance: 0.4,
+        constraints: [{ metric: "tokens", op: "<=", value: 500 }],
+        seed: 1,
+      });
+      expect((await pollUntilDone(res.body.run_id)).status).toBe("completed");
+
+      // Fields the body gives win; `limits` replaces the node's.
+      const partial = await call("POST", "/api/workflows/qa_defaults/optimize", { objective: { metric: "grade", direction: "maximize" }, limits: { iterations: 2 }, seed: 5 });
+      expect(partial.status, JSON.stringify(partial.body)).toBe(202);
+      expect((await services.optimizer.get(partial.body.run_id))?.config).toMatchObject({ strategy: "random", objectives: [{ metric: "grade", direction: "max" }], limits: { maxCandidates: 2 }, seed: 5 });
+      expect((await pollUntilDone(partial.body.run_id)).status).toBe("completed");
+    });
+
+    it("400 naming each missing field when there is no optimizer node, or several and none chosen", async () => {
+      const none = await call("POST", "/api/workflows/triage/optimize", {});
+      expect(none.status).toBe(400);
+      expect(none.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["node_ids", "optimizer", "objective", "dataset"]);
+      expect(none.body.error.issues[0].message).toMatch(/no optimizer node/);
+
+      const noDataset = await call("POST", "/api/workflows/triage/optimize", { node_ids: ["classify"], optimizer: "random", objective: { metric: "tokens", direction: "minimize" } });
+      expect(noDataset.status).toBe(400);
+      expect(noDataset.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["dataset"]);
+
+      await qaCopy("qa_two", [{ dataset: "qa" }, { dataset: "qa", strategy: "random", limits: { maxCandidates: 2 } }]);
+      const ambiguous = await call("POST", "/api/workflows/qa_two/optimize", {});
+      expect(ambiguous.status).toBe(400);
+      expect(ambiguous.body.error.issues[0].message).toMatch(/several optimizer nodes .*tune1, tune2.*optimizer_node/);
+      const chosen = await call("POST", "/api/workflows/qa_two/optimize", { optimizer_node: "tune2" });
+      expect(chosen.status, JSON.stringify(chosen.body)).toBe(202);
+      expect((await services.optimizer.get(chosen.body.run_id))?.config).toMatchObject({ strategy: "random", limits: { maxCandidates: 2 } });
+      expect((await pollUntilDone(chosen.body.run_id)).status).toBe("completed");
+      const unknown = await call("POST", "/api/workflows/qa_two/optimize", { optimizer_node: "answer" });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.issues.map((i: { path: string }) => i.path)).toEqual(["optimizer_node"]);
+    });
+
+    it("404 naming dataset when the node's dataset was never imported", async () => {
+      await qaCopy("qa_missing", [{ dataset: "data/tickets.dataset.csv" }]);
+      const res = await call("POST", "/api/workflows/qa_missing/optimize", { limits: { iterations: 2 } });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe("NOT_FOUND");
+      expect(res.body.error.issues).toEqual([{ path: "dataset", message: 'no imported dataset "data/tickets.dataset.csv" or "tickets"' }]);
+    });
   });
 
   it("400 with field paths for a bad body", async () => {
@@ -208,9 +325,14 @@ describe("REST API", () => {
       ].sort(),
     );
     const schemas = res.body.components.schemas;
-    expect(schemas.OptimizeRequest.required).toEqual(expect.arrayContaining(["node_ids", "optimizer", "objective", "limits", "dataset"]));
+    // Every field may come from the workflow's optimizer node.
+    expect(schemas.OptimizeRequest.required ?? []).toEqual([]);
+    expect(Object.keys(schemas.OptimizeRequest.properties)).toEqual(expect.arrayContaining(["node_ids", "optimizer", "objective", "limits", "dataset", "optimizer_node"]));
+    expect(schemas.OptimizeRequest.properties.dataset.description).toMatch(/optimizer node/);
+    expect(JSON.stringify(schemas.OptimizeRequest.properties.objective)).toContain('"enum":["maximize","minimize","max","min"]');
     expect(schemas.OptimizeRequest.properties.optimizer.enum).toContain("bootstrap_fewshot");
     expect(schemas.PromoteRequest.required).toEqual(["version", "reason"]);
+    expect(schemas.PromoteRequest.properties.version.anyOf.map((s: { type: string }) => s.type).sort()).toEqual(["integer", "string"]);
     expect(schemas.OptimizationState.required).toEqual(expect.arrayContaining(["run_id", "status", "tokens_spent", "started_at"]));
     // Every $ref resolves.
     for (const ref of JSON.stringify(res.body).match(/#\/components\/schemas\/\w+/g) ?? []) expect(schemas).toHaveProperty(ref.split("/").pop()!);

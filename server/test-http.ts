@@ -47,20 +47,28 @@ export interface TestServer {
 }
 
 /** A seeded app (qa dataset imported) served on a free loopback port. */
-export async function startTestServer(prefix: string, opts: Pick<AppOptions, "authPolicy" | "optimizationPolicy" | "latencyScale"> = {}): Promise<TestServer> {
+export async function startTestServer(
+  prefix: string,
+  opts: Pick<AppOptions, "authPolicy" | "optimizationPolicy" | "latencyScale"> & { onError?: (err: Error, where: string) => void } = {},
+): Promise<TestServer> {
+  const { onError, ...appOptions } = opts;
   const dir = mkdtempSync(path.join(os.tmpdir(), `flowtune-${prefix}-`));
-  const services = await createAppServices({ databaseUrl: `file:${path.join(dir, "x.db")}`, latencyScale: opts.latencyScale ?? 0.05, seedExamples: true, ...opts });
+  const services = await createAppServices({ databaseUrl: `file:${path.join(dir, "x.db")}`, latencyScale: appOptions.latencyScale ?? 0.05, seedExamples: true, ...appOptions });
   await services.datasets.importDataset({ name: "qa", fileName: "qa.dataset.jsonl", text: QA_DATASET_TEXT });
-  const server = await startFlowtuneServer({ services, host: "127.0.0.1", port: 0, staticDir: dir });
+  const server = await startFlowtuneServer({ services, host: "127.0.0.1", port: 0, staticDir: dir, onError });
   return {
     dir,
     services,
     server,
     url: server.url,
     async close() {
-      await server.close(100);
-      await services.close();
-      rmSync(dir, { recursive: true, force: true });
+      // The port closes and the temp dir goes even if shutting the services down fails.
+      try {
+        await server.close(100);
+        await services.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -6,7 +6,9 @@
  *   into a TRPCError with the matching code; for subscriptions it also wraps the returned async
  *   iterable, so an engine error raised mid-stream is mapped the same way.
  * - `errorFormatter` adds the engine's code and its located `issues` (nodeId / edgeId / field)
- *   to `error.data`, for engine errors and for zod input errors alike.
+ *   to `error.data`, for engine errors and for zod input errors alike. An INTERNAL_SERVER_ERROR
+ *   reaches the client as "internal error (ref <id>)" with `data.correlationId` (no message of
+ *   an unknown error, no path, no stack); the server logs the full error under the same id.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -16,6 +18,7 @@ import { Access, requireRole } from "./auth/access.js";
 import { AccessError } from "./auth/errors.js";
 import { localPrincipal, type Principal } from "./auth/principal.js";
 import type { Role } from "./auth/roles.js";
+import { correlationIdOf, internalErrorMessage, sanitizeErrorText } from "./safe-errors.js";
 import type { AppServices } from "./services/app.js";
 
 export interface Context {
@@ -111,14 +114,21 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
     const cause = error.cause;
     // Secrets (provider API keys) never leave the server, not even inside an upstream error message.
     const redact = (text: string) => ctx?.services.redact(text) ?? text;
+    // No stack, ever (tRPC adds one in development mode); internal errors carry a correlation id instead.
+    const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    const correlationId = internal ? correlationIdOf(error) : null;
+    // An engine error keeps its own (sanitized) message; anything else is the server's business.
+    const message = !internal ? shape.message : cause instanceof FlowtuneError ? `${sanitizeErrorText(shape.message)} (ref ${correlationId})` : internalErrorMessage(correlationId!);
     return {
       ...shape,
-      message: redact(shape.message),
+      message: redact(message),
       data: {
-        ...shape.data,
+        ...data,
         flowtuneCode: cause instanceof FlowtuneError ? cause.code : null,
-        issues: issuesOf(cause)?.map((i) => ({ ...i, message: redact(i.message) })) ?? null,
+        issues: issuesOf(cause)?.map((i) => ({ ...i, message: redact(internal ? sanitizeErrorText(i.message) : i.message) })) ?? null,
         retryAfterSec: cause instanceof AccessError ? (cause.retryAfterSec ?? null) : null,
+        correlationId,
       },
     };
   },

@@ -2,6 +2,8 @@ import { RoleSchema } from "../../server/auth/roles.js";
 import type { AppServices } from "../../server/services/app.js";
 import { EXIT, UsageError } from "../errors.js";
 import { table } from "../format.js";
+import { ActorNameSchema } from "../../engine/schema/labels.js";
+import { textOption } from "../text-option.js";
 
 /** The local server's URL (FLOWTUNE_PUBLIC_URL, else FLOWTUNE_HOST:FLOWTUNE_PORT as `npm start` uses them). */
 export function serverBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -27,7 +29,8 @@ export async function tokenCreateCommand(
     if (!Number.isInteger(days) || days < 1) throw new UsageError(`--expires-days must be a whole number of days ≥ 1 (got "${flags.expiresDays}")`);
     expiresAt = new Date(Date.now() + days * 86_400_000);
   }
-  const name = flags.name?.trim() || `${role.data}-token`;
+  // The name becomes the principal's name, recorded as the actor of what the token does.
+  const name = flags.name?.trim() ? textOption(ActorNameSchema, flags.name, "--name") : `${role.data}-token`;
   const { token, secret } = await (await services()).auth.createToken({ name, role: role.data, workflows: flags.workflow, expiresAt }, cliActor());
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...token, secret }, null, 2)}\n`);
@@ -73,7 +76,8 @@ export async function tokenRevokeCommand(id: string, services: () => Promise<App
 export async function loginUrlCommand(flags: { name?: string; role?: string; json?: boolean }, services: () => Promise<AppServices>): Promise<number> {
   const role = RoleSchema.safeParse(flags.role ?? "admin");
   if (!role.success) throw new UsageError(`--role must be viewer, editor or admin (got "${flags.role}")`);
-  const url = await (await services()).auth.loginUrl(serverBaseUrl(), { name: flags.name?.trim() || "owner", role: role.data });
+  const name = flags.name?.trim() ? textOption(ActorNameSchema, flags.name, "--name") : "owner";
+  const url = await (await services()).auth.loginUrl(serverBaseUrl(), { name, role: role.data });
   process.stdout.write(flags.json ? `${JSON.stringify({ url })}\n` : `${url}\n`);
   return EXIT.ok;
 }

@@ -3,13 +3,16 @@ import path from "node:path";
 import type { AppServices } from "../../server/services/app.js";
 import { EXIT, UsageError } from "../errors.js";
 import { table } from "../format.js";
+import { DatasetFileNameSchema, DatasetNameSchema } from "../../engine/schema/labels.js";
+import { textOption } from "../text-option.js";
 
 /** `flowtune dataset import FILE --name NAME [--json]`: stores a JSONL/CSV file as a dataset version. */
 export async function datasetImportCommand(file: string, flags: { name: string; json?: boolean }, services: () => Promise<AppServices>): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  if (!flags.name.trim()) throw new UsageError("--name must not be empty");
+  const name = textOption(DatasetNameSchema, flags.name, "--name");
+  const fileName = textOption(DatasetFileNameSchema, path.basename(file), "the file name");
   const text = readFileSync(file, "utf8");
-  const result = await (await services()).datasets.importDataset({ name: flags.name, fileName: path.basename(file), text });
+  const result = await (await services()).datasets.importDataset({ name, fileName, text });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT.ok;

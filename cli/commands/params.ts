@@ -2,7 +2,10 @@ import type { AppServices } from "../../server/services/app.js";
 import type { MoveResult, ParameterDiff, ParameterVersionRecord } from "../../server/store/parameters.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cell, color, table } from "../format.js";
-import { isFileArg, loadGraphFile } from "../load.js";
+import { metricsText } from "../metrics-text.js";
+import { ActorNameSchema, ReasonSchema } from "../../engine/schema/labels.js";
+import { textOption } from "../text-option.js";
+import { isFileArg, loadGraphFile, storedWorkflow } from "../load.js";
 
 type Services = () => Promise<AppServices>;
 
@@ -13,6 +16,11 @@ export interface ActorFlags {
 /** Who is acting: `--actor`, else $USER, else "cli". */
 export function actorOf(flags: ActorFlags, env: NodeJS.ProcessEnv = process.env): string {
   return flags.actor?.trim() || env.USER?.trim() || env.USERNAME?.trim() || "cli";
+}
+
+/** The checked `--reason` and actor of a promote or rollback. */
+function moveText(flags: { reason: string } & ActorFlags): { reason: string; actor: string } {
+  return { reason: textOption(ReasonSchema, flags.reason, "--reason"), actor: textOption(ActorNameSchema, actorOf(flags), flags.actor ? "--actor" : "the actor ($USER)") };
 }
 
 /** Parses a version argument: `3` or `v3`. */
@@ -33,22 +41,10 @@ export async function storedWorkflowId(arg: string, services: Services): Promise
     await (await services()).workflows.save(graph, `saved by the CLI from ${arg}`);
     return graph.id;
   }
-  const wf = await (await services()).workflows.get(arg);
-  if (!wf) throw new UsageError(`"${arg}" is neither a graph file nor a stored workflow id (start the server once to seed the examples, or pass the file)`);
-  return wf.id;
+  return (await storedWorkflow(arg, services)).id;
 }
 
 const date = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
-
-/** Up to three numeric metrics, e.g. `accuracy=0.85 cost=0.0012`. */
-function keyMetrics(metrics: Record<string, unknown> | undefined): string {
-  if (!metrics) return "-";
-  const parts = Object.entries(metrics)
-    .filter((e): e is [string, number] => typeof e[1] === "number")
-    .slice(0, 3)
-    .map(([k, v]) => `${k}=${Number(v.toPrecision(4))}`);
-  return parts.length ? parts.join(" ") : "-";
-}
 
 function source(v: ParameterVersionRecord): string {
   if (v.version === 1 && v.workflowVersion !== null) return `graph (workflow v${v.workflowVersion})`;
@@ -75,7 +71,7 @@ export async function paramsCommand(arg: string, flags: { node: string; json?: b
         v.version === production ? "*" : "",
         `v${v.version}`,
         v.status === "production" ? color("green", v.status) : v.status,
-        cell(keyMetrics(v.metrics), 48),
+        cell(metricsText(v.metrics), 72),
         date(v.createdAt),
         v.actor,
         cell(source(v), 48),
@@ -105,9 +101,9 @@ export async function promoteCommand(
   services: Services,
 ): Promise<number> {
   const version = parseVersion(flags.version, "--version");
-  if (!flags.reason.trim()) throw new UsageError("--reason must not be empty");
+  const { reason, actor } = moveText(flags);
   const workflowId = await storedWorkflowId(arg, services);
-  const r = await (await services()).parameters.promote({ workflowId, nodeId: flags.node, version, reason: flags.reason, actor: actorOf(flags) });
+  const r = await (await services()).parameters.promote({ workflowId, nodeId: flags.node, version, reason, actor });
   printMove(workflowId, flags.node, "promoted", r, flags.json);
   return EXIT.ok;
 }
@@ -119,9 +115,9 @@ export async function rollbackCommand(
   services: Services,
 ): Promise<number> {
   const to = flags.to === undefined ? undefined : parseVersion(flags.to, "--to");
-  if (!flags.reason.trim()) throw new UsageError("--reason must not be empty");
+  const { reason, actor } = moveText(flags);
   const workflowId = await storedWorkflowId(arg, services);
-  const r = await (await services()).parameters.rollback({ workflowId, nodeId: flags.node, to, reason: flags.reason, actor: actorOf(flags) });
+  const r = await (await services()).parameters.rollback({ workflowId, nodeId: flags.node, to, reason, actor });
   printMove(workflowId, flags.node, "rolled back", r, flags.json);
   return EXIT.ok;
 }

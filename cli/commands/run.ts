@@ -40,7 +40,7 @@ export function printResult(result: RunResult, json?: boolean, parameterVersions
   for (const [id, out] of Object.entries(result.outputs)) process.stdout.write(`output ${id}: ${JSON.stringify(out, null, 2)}\n`);
 }
 
-/** The `--json` document: runId, status, outputs, per-node status, totals. */
+/** The `--json` document: runId, status, outputs, per-node status (and error), totals. */
 export function runJson(result: RunResult) {
   return {
     runId: result.runId,
@@ -50,7 +50,8 @@ export function runJson(result: RunResult) {
     durationMs: result.durationMs,
     usage: result.usage,
     costUsd: result.costUsd,
-    nodes: Object.fromEntries(Object.entries(result.nodes).map(([id, n]) => [id, { status: n.status, output: n.output }])),
+    // Each node's final status (a failed node is "failed", never left "running") and, when it failed, why.
+    nodes: Object.fromEntries(Object.entries(result.nodes).map(([id, n]) => [id, { status: n.status, output: n.output, ...(n.error ? { error: n.error } : {}) }])),
   };
 }
 

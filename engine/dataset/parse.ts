@@ -2,10 +2,18 @@ import { FlowtuneError } from "../errors.js";
 
 export type DatasetRow = Record<string, unknown>;
 
+// Editors on Windows save UTF-8 with a byte-order mark; it is not part of the first field or line.
+const BOM = "\uFEFF";
+
+/** The text without a leading UTF-8 byte-order mark. */
+export function stripBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(BOM.length) : text;
+}
+
 /** Parses JSON Lines: one JSON object per non-empty line; errors name the line. */
 export function parseJsonl(text: string): DatasetRow[] {
   const rows: DatasetRow[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
+  stripBom(text).split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     let v: unknown;
     try {
@@ -20,7 +28,8 @@ export function parseJsonl(text: string): DatasetRow[] {
 }
 
 /** Parses RFC 4180 CSV with a header row (quoted fields, "" escapes, newlines inside quotes). */
-export function parseCsv(text: string): DatasetRow[] {
+export function parseCsv(input: string): DatasetRow[] {
+  const text = stripBom(input);
   const records: string[][] = [];
   let field = "";
   let record: string[] = [];

@@ -1,12 +1,15 @@
 /**
- * A small validator for the JSON Schema subset the `json_schema` metric supports (no dependency, browser-safe).
+ * A small validator for the JSON Schema subset the `json_schema` metric supports (browser-safe; patterns run on re2js).
  * Supported: type, enum, const, properties, required, additionalProperties, minProperties, maxProperties,
  * items (one schema), minItems, maxItems, uniqueItems, minLength, maxLength, pattern, minimum, maximum,
  * exclusiveMinimum, exclusiveMaximum (numbers), multipleOf, allOf, anyOf, oneOf, not, and boolean schemas.
  * Annotations ($schema, $id, $comment, title, description, default, examples, format, readOnly, writeOnly,
  * deprecated) are accepted and ignored. Anything else ($ref, patternProperties, if/then, …) is refused by
- * `checkJsonSchema`, so a schema never silently checks less than it says.
+ * `checkJsonSchema`, so a schema never silently checks less than it says. Patterns run on a linear-time
+ * engine (RE2: no backreferences or lookaround, refused by `checkJsonSchema`).
  */
+
+import { compileSafeRegex, regexPatternProblem, type SafeRegex } from "../util/safe-regex.js";
 
 /** A problem at a location: a JSON path (`$.items[2].name`) for values, a keyword path for schemas. */
 export interface SchemaProblem {
@@ -55,11 +58,8 @@ export function checkJsonSchema(schema: unknown, path = ""): SchemaProblem[] {
     } else if (key === "pattern") {
       if (typeof v !== "string") bad(key, "pattern must be a string");
       else {
-        try {
-          new RegExp(v, "u");
-        } catch (err) {
-          bad(key, `invalid regular expression: ${(err as Error).message}`);
-        }
+        const problem = regexPatternProblem(v);
+        if (problem) bad(key, problem);
       }
     } else if (key === "multipleOf") {
       if (typeof v !== "number" || !(v > 0)) bad(key, "multipleOf must be a number > 0");
@@ -108,7 +108,7 @@ export function validateJsonSchema(value: unknown, schema: unknown, path = "$"):
   if (Array.isArray(value)) {
     if (typeof s.minItems === "number" && value.length < s.minItems) fail(`must have at least ${s.minItems} items`);
     if (typeof s.maxItems === "number" && value.length > s.maxItems) fail(`must have at most ${s.maxItems} items`);
-    if (s.uniqueItems === true && value.some((v, i) => value.findIndex((w) => deepEqual(v, w)) !== i)) fail("items must be unique");
+    if (s.uniqueItems === true && !allUnique(value)) fail("items must be unique");
     if (s.items !== undefined) value.forEach((v, i) => out.push(...validateJsonSchema(v, s.items, `${path}[${i}]`)));
   }
   if (isObject(value)) {
@@ -166,6 +166,23 @@ function isMultiple(value: number, step: number): boolean {
   return Math.abs(q - Math.round(q)) < 1e-9 * Math.max(1, Math.abs(q));
 }
 
+// One canonical key per item (sorted object keys): linear, where pairwise deepEqual was quadratic in the item count.
+function allUnique(items: readonly unknown[]): boolean {
+  const seen = new Set<string>();
+  for (const v of items) {
+    const key = canonical(v);
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
 /** Structural equality of JSON values (object key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -177,15 +194,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
 }
 
-const compiled = new Map<string, RegExp>();
-
-// Patterns are compiled once; JSON Schema patterns are unanchored ECMA-262 with Unicode.
-function regexp(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = new RegExp(pattern, "u");
-    if (compiled.size > 500) compiled.clear();
-    compiled.set(pattern, re);
-  }
-  return re;
+// JSON Schema patterns are unanchored; they run on the linear-time engine (compiled once, cached there).
+function regexp(pattern: string): SafeRegex {
+  return compileSafeRegex(pattern);
 }

@@ -43,7 +43,7 @@ export async function runNodeJob(job: NodeJob): Promise<NodeJobResult> {
   try {
     const run = async (attempt: number) => {
       attempts = attempt;
-      return job.map ? runMapped(job) : { outcome: await attemptOnce(job, job.input, job.scope, job.signal) };
+      return job.map ? runMapped(job, attempt) : { outcome: await attemptOnce(job, job.input, job.scope, job.signal) };
     };
     const r = await withRetry(run, {
       retries,
@@ -82,8 +82,11 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
 }
 
 // Runs the node once per item with at most maxConcurrency in flight; results keep item order.
-async function runMapped(job: NodeJob): Promise<{ outcome: NodeOutcome; itemErrors: Array<string | undefined> }> {
+// Each item reports node.item.started, then node.item.succeeded, failed or cancelled (a sibling's
+// failure stopped it); items of a node the run itself aborted report nothing more (node.cancelled says it).
+async function runMapped(job: NodeJob, attempt: number): Promise<{ outcome: NodeOutcome; itemErrors: Array<string | undefined> }> {
   const { items, edge } = job.map!;
+  const nodeId = job.node.id;
   const results: unknown[] = new Array(items.length).fill(null);
   const itemErrors: Array<string | undefined> = new Array(items.length).fill(undefined);
   const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
@@ -94,23 +97,30 @@ async function runMapped(job: NodeJob): Promise<{ outcome: NodeOutcome; itemErro
   const signal = AbortSignal.any([job.signal, stop.signal]);
   await forEachConcurrent(items.length, edge.maxConcurrency, async (i) => {
     const scope = { ...job.scope, input: items[i], item: items[i], index: i };
+    const started = performance.now();
+    job.emit({ type: "node.item.started", nodeId, index: i, attempt, input: items[i] });
     try {
-      const out = await attemptOnce(job, items[i], scope, signal);
+      // Raced so that a stopped sibling settles at once and the node's events end in order.
+      const out = await raceAbort(attemptOnce(job, items[i], scope, signal), signal);
       results[i] = out.output;
       addUsage(usage, out.usage);
       cost += out.costUsd ?? 0;
-      job.emit({ type: "node.partial", nodeId: job.node.id, index: i, output: out.output });
+      job.emit({ type: "node.partial", nodeId, index: i, output: out.output });
+      job.emit({ type: "node.item.succeeded", nodeId, index: i, attempt, output: out.output, durationMs: performance.now() - started, usage: out.usage, costUsd: out.costUsd });
     } catch (err) {
-      if (job.signal.aborted || !continueOnError) {
-        stop.abort(err);
-        throw err;
+      // Never rethrown here: the pool must wait for every started item before the node settles.
+      if (job.signal.aborted) return;
+      if (stop.signal.aborted) {
+        job.emit({ type: "node.item.cancelled", nodeId, index: i, attempt, reason: `stopped: ${errorMessage(stop.signal.reason)}` });
+        return;
       }
-      itemErrors[i] = errorMessage(err);
+      const error = toErrorInfo(err, nodeId);
+      job.emit({ type: "node.item.failed", nodeId, index: i, attempt, error, durationMs: performance.now() - started, continued: continueOnError });
+      if (continueOnError) itemErrors[i] = error.message;
+      else stop.abort(err);
     }
-  }, signal).catch((err) => {
-    // The first failure is rethrown below as the stop reason.
-    if (!stop.signal.aborted) throw err;
-  });
+  }, signal);
+  if (job.signal.aborted) throw job.signal.reason;
   if (stop.signal.aborted) throw stop.signal.reason;
   return { outcome: { output: results, usage, costUsd: cost }, itemErrors };
 }

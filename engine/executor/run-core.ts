@@ -27,6 +27,8 @@ export class RunCore {
   readonly usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   costUsd = 0;
   failure?: ErrorInfo;
+  /** The error of each node that failed, for the run result. */
+  readonly nodeErrors = new Map<string, ErrorInfo>();
   private readonly groupRunning = new Map<string, number>();
   private readonly cancelledByJoin = new Set<string>();
   private launches = 0;
@@ -104,7 +106,10 @@ export class RunCore {
       return;
     }
     this.bus.emit({ type: "node.failed", nodeId, error: result.error, durationMs: result.durationMs, continued: continueOnError, attempts: result.attempts });
+    this.nodeErrors.set(nodeId, result.error);
     if (!continueOnError) {
+      // Not propagated (the run is failing), but the node's own status must not stay "running".
+      this.scheduler.status.set(nodeId, "failed");
       this.failure ??= result.error;
       return;
     }

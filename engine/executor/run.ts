@@ -110,7 +110,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
         bus.emit({ type: "run.cancelled", reason: snap.context.cancelReason ?? "cancelled", durationMs });
       }
       const nodes: Record<string, NodeResult> = {};
-      for (const [id, st] of scheduler.status) nodes[id] = { status: st, output: scheduler.outputs.get(id) };
+      for (const [id, st] of scheduler.status) nodes[id] = { status: st, output: scheduler.outputs.get(id), error: core.nodeErrors.get(id) };
       void bus.flush().then(() =>
         resolveResult({
           runId,

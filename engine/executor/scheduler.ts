@@ -132,7 +132,9 @@ export class Scheduler {
       return undefined;
     }
     if (this.pendingIn.get(t)! > 0) return undefined;
-    const hasInput = target.kind === "aggregate" ? this.responses.get(t)!.length > 0 : this.activeSources.get(t)!.length > 0;
+    // A join also runs when an active source delivered no responses (a map over an empty list):
+    // its own rules (minResponses, strategy) then decide, never a silent skip.
+    const hasInput = this.activeSources.get(t)!.length > 0 || (target.kind === "aggregate" && this.responses.get(t)!.length > 0);
     if (hasInput) {
       this.fired.add(t);
       step.ready.push(t);
@@ -180,10 +182,12 @@ export class Scheduler {
       });
   }
 
+  // Why each incoming edge delivered nothing. Only called when no edge is active, so a source
+  // that succeeded can only appear as a conditional route it did not take.
   private skipReason(nodeId: string): string {
     const parts = this.index.inEdges.get(nodeId)!.map((e) => {
       const st = this.status.get(e.source);
-      if (st === "succeeded" && e.kind === "conditional") return `route ${e.id} not taken`;
+      if (st === "succeeded") return `route ${e.id} not taken`;
       return `${e.source} ${st}`;
     });
     return `no input: ${parts.join(", ")}`;

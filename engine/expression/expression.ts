@@ -1,43 +1,97 @@
 import jexlModule from "jexl";
 import { ExpressionError } from "../errors.js";
+import { formatCount, limits } from "../limits.js";
 
 // Jexl parses and interprets expressions itself: no eval/new Function, and only whitelisted transforms are callable.
 const jexl = new jexlModule.Jexl();
-jexl.addTransform("lower", (v: unknown) => String(v ?? "").toLowerCase());
-jexl.addTransform("upper", (v: unknown) => String(v ?? "").toUpperCase());
-jexl.addTransform("trim", (v: unknown) => String(v ?? "").trim());
+
+// Bounded work: without collection filters (refused below) an expression does one step per syntax node, and
+// each string/array step is charged its operands' length, so huge inputs cannot make a condition slow.
+let charged = 0;
+let budget = Infinity;
+function charge(...values: unknown[]): void {
+  for (const v of values) if (typeof v === "string" || Array.isArray(v)) charged += v.length;
+  if (charged > budget) throw new ExpressionError(`expression work limit exceeded: more than ${formatCount(budget)} characters or items processed (expressionWorkChars)`);
+}
+
+// The grammar's binary operators, wrapped to charge their operands (the && / || operators evaluate lazily and are left as they are).
+type BinaryOp = { type: string; precedence: number; eval?: (l: unknown, r: unknown) => unknown };
+const elements = (jexl as unknown as { _grammar: { elements: Record<string, BinaryOp> } })._grammar.elements;
+for (const [op, el] of Object.entries(elements)) {
+  const evaluate = el.eval;
+  if (el.type === "binaryOp" && evaluate) {
+    jexl.addBinaryOp(op, el.precedence, (l: unknown, r: unknown) => {
+      charge(l, r);
+      return evaluate(l, r);
+    });
+  }
+}
+
+const text = (v: unknown): string => {
+  const s = String(v ?? "");
+  charge(s);
+  return s;
+};
+jexl.addTransform("lower", (v: unknown) => text(v).toLowerCase());
+jexl.addTransform("upper", (v: unknown) => text(v).toUpperCase());
+jexl.addTransform("trim", (v: unknown) => text(v).trim());
 jexl.addTransform("length", (v: unknown) => (Array.isArray(v) || typeof v === "string" ? v.length : 0));
 jexl.addTransform("number", (v: unknown) => Number(v));
-jexl.addTransform("contains", (v: unknown, needle: unknown) =>
-  Array.isArray(v) ? v.includes(needle) : String(v ?? "").includes(String(needle)),
-);
+jexl.addTransform("contains", (v: unknown, needle: unknown) => {
+  charge(v, needle);
+  return Array.isArray(v) ? v.includes(needle) : text(v).includes(String(needle));
+});
 
 type Compiled = ReturnType<typeof jexl.compile>;
 const cache = new Map<string, Compiled>();
+const MAX_CACHED = 2000;
 
-/** Parses an expression once; throws ExpressionError on bad syntax. */
+/** Parses an expression once; throws ExpressionError on bad syntax, an oversized source or a collection filter. */
 export function compileExpression(source: string): Compiled {
   const hit = cache.get(source);
   if (hit) return hit;
+  const max = limits().expressionSourceChars;
+  if (source.length > max) {
+    throw new ExpressionError(`expression is ${formatCount(source.length)} characters, over the limit of ${formatCount(max)} (expressionSourceChars)`);
+  }
   let expr: Compiled;
+  let ast: unknown;
   try {
     expr = jexl.compile(source);
     // compile() is lazy in places; force the parse now so syntax errors surface at validation.
-    (expr as unknown as { _getAst(): unknown })._getAst();
+    ast = (expr as unknown as { _getAst(): unknown })._getAst();
   } catch (err) {
     throw new ExpressionError(`expression syntax error in ${JSON.stringify(source)}: ${(err as Error).message}`);
   }
+  if (hasCollectionFilter(ast)) {
+    // `list[.x in list]` runs its inner expression once per item: quadratic on a large input.
+    throw new ExpressionError(`collection filters like list[.field == value] are not supported in ${JSON.stringify(source)} (they run once per item); index with list[0] or use |contains`);
+  }
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
   cache.set(source, expr);
   return expr;
 }
 
-/** Evaluates a guard expression against a context; the result is coerced to boolean. */
+function hasCollectionFilter(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasCollectionFilter);
+  if (node === null || typeof node !== "object") return false;
+  const n = node as { type?: unknown; relative?: unknown };
+  if (n.type === "FilterExpression" && n.relative === true) return true;
+  return Object.values(node).some(hasCollectionFilter);
+}
+
+/** Evaluates a guard expression against a context; the result is coerced to boolean. Work is bounded by expressionWorkChars. */
 export function evaluateCondition(source: string, context: Record<string, unknown>): boolean {
   const expr = compileExpression(source);
+  charged = 0;
+  budget = limits().expressionWorkChars;
   try {
     return Boolean(expr.evalSync(context));
   } catch (err) {
+    if (err instanceof ExpressionError) throw err;
     throw new ExpressionError(`cannot evaluate ${JSON.stringify(source)}: ${(err as Error).message}`);
+  } finally {
+    budget = Infinity;
   }
 }
 

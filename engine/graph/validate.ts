@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { GraphValidationError, type GraphIssue } from "../errors.js";
 import { compileExpression } from "../expression/expression.js";
 import { nodeDefinition } from "../nodes/registry.js";
-import { GraphSchema, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
+import { EDGE_KINDS, GraphSchema, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
 import { compileTemplate, templateReferences } from "../template/template.js";
 import { ancestorsOf, indexGraph, topologicalOrder, type GraphIndex } from "./model.js";
 
@@ -38,24 +38,46 @@ export function parseGraph(raw: unknown): Graph {
 
 function zodIssues(raw: unknown, error: z.ZodError): GraphIssue[] {
   const doc = (raw ?? {}) as { nodes?: Array<{ id?: unknown; kind?: unknown }>; edges?: Array<{ id?: unknown; kind?: unknown }> };
-  return error.issues.map((iss) => {
+  return error.issues.flatMap((iss) => {
     const [head, i, ...rest] = iss.path;
     const field = rest.join(".") || undefined;
+    const at = (where: { nodeId?: string; edgeId?: string }, prefix: PropertyKey[]): GraphIssue[] =>
+      iss.code === "unrecognized_keys"
+        ? unrecognized(iss.keys, prefix).map((u) => ({ ...where, ...u }))
+        : [{ ...where, field: prefix.join(".") || undefined, message: iss.message }];
     if (head === "nodes" && typeof i === "number") {
       const n = doc.nodes?.[i];
       const nodeId = typeof n?.id === "string" ? n.id : `#${i}`;
       if ((rest.length === 0 || field === "kind") && n && !NODE_KINDS.includes(n.kind as never)) {
-        return { nodeId, field: "kind", message: `unknown node kind ${JSON.stringify(n.kind)} (expected one of ${NODE_KINDS.join(", ")})` };
+        return [{ nodeId, field: "kind", message: `unknown node kind ${JSON.stringify(n.kind)} (expected one of ${NODE_KINDS.join(", ")})` }];
       }
-      return { nodeId, field, message: iss.message };
+      return at({ nodeId }, rest);
     }
     if (head === "edges" && typeof i === "number") {
       const e = doc.edges?.[i];
       const edgeId = typeof e?.id === "string" ? e.id : `#${i}`;
-      return { edgeId, field, message: iss.message };
+      if ((rest.length === 0 || field === "kind") && e && !EDGE_KINDS.includes(e.kind as never)) {
+        return [{ edgeId, field: "kind", message: `unknown edge kind ${JSON.stringify(e.kind)} (expected one of ${EDGE_KINDS.join(", ")})` }];
+      }
+      return at({ edgeId }, rest);
     }
-    return { field: iss.path.join(".") || undefined, message: iss.message };
+    return at({}, iss.path);
   });
+}
+
+const MAX_KEY_ISSUES = 10;
+
+// One issue per unknown key, located at the key itself (`config.tools`), pointing at the escape
+// hatch; past MAX_KEY_ISSUES per object one summary, so a hostile document cannot inflate the reply.
+function unrecognized(keys: string[], prefix: PropertyKey[]): GraphIssue[] {
+  const issues: GraphIssue[] = keys.slice(0, MAX_KEY_ISSUES).map((k) => ({
+    field: [...prefix, k.slice(0, 100)].join("."),
+    message: `unrecognized key ${JSON.stringify(k.slice(0, 100))} (not in the graph format; keep your own data under "meta")`,
+  }));
+  if (keys.length > MAX_KEY_ISSUES) {
+    issues.push({ field: prefix.join(".") || undefined, message: `${keys.length - MAX_KEY_ISSUES} more unrecognized keys` });
+  }
+  return issues;
 }
 
 function structuralIssues(graph: Graph): GraphIssue[] {

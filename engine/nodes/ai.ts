@@ -1,18 +1,20 @@
 import { NodeExecutionError } from "../errors.js";
 import type { ChatMessage } from "../providers/types.js";
 import type { AiParams } from "../schema/graph.js";
-import { renderTemplate, type TemplateScope } from "../template/template.js";
+import { renderTemplate } from "../template/render.js";
+import type { TemplateScope } from "../template/template.js";
+import { parseJsonBounded } from "../util/json-bounded.js";
 import type { NodeKindDefinition } from "./types.js";
 
 /** Builds the chat messages for an AI node: system prompt, few-shot pairs, then the rendered prompt. */
-export function buildMessages(params: AiParams, scope: TemplateScope): ChatMessage[] {
+export async function buildMessages(params: AiParams, scope: TemplateScope): Promise<ChatMessage[]> {
   const messages: ChatMessage[] = [];
-  const system = params.systemPrompt ? renderTemplate(params.systemPrompt, scope) : "";
+  const system = params.systemPrompt ? await renderTemplate(params.systemPrompt, scope) : "";
   if (system.trim()) messages.push({ role: "system", content: system });
   for (const ex of params.fewShot) {
     messages.push({ role: "user", content: ex.input }, { role: "assistant", content: ex.output });
   }
-  messages.push({ role: "user", content: renderTemplate(params.prompt, scope) });
+  messages.push({ role: "user", content: await renderTemplate(params.prompt, scope) });
   return messages;
 }
 
@@ -38,7 +40,7 @@ export const aiNode: NodeKindDefinition<"ai"> = {
     const res = await provider.complete(
       {
         model: params.model,
-        messages: buildMessages(params, scope),
+        messages: await buildMessages(params, scope),
         temperature: params.temperature,
         topP: params.topP,
         maxTokens: params.maxTokens,
@@ -50,9 +52,9 @@ export const aiNode: NodeKindDefinition<"ai"> = {
     let json: unknown;
     if (params.responseFormat === "json") {
       try {
-        json = JSON.parse(res.text);
-      } catch {
-        throw new NodeExecutionError(node.id, `responseFormat is json but the model replied with non-JSON text: ${res.text.slice(0, 120)}`);
+        json = parseJsonBounded(res.text);
+      } catch (err) {
+        throw new NodeExecutionError(node.id, `responseFormat is json but the model replied with unusable JSON (${(err as Error).message}): ${res.text.slice(0, 120)}`);
       }
     }
     return {

@@ -4,7 +4,8 @@ import type { MetricField } from "../evaluation/types.js";
 import type { GraphIssue } from "../errors.js";
 import { ancestorsOf, type GraphIndex } from "../graph/model.js";
 import type { EvaluationNode } from "../schema/graph.js";
-import { renderTemplate } from "../template/template.js";
+import { renderTemplate } from "../template/render.js";
+import { regexPatternProblem } from "../util/safe-regex.js";
 import type { NodeKindDefinition } from "./types.js";
 
 // What a missing field should have held, for validation messages ("metric llm_judge needs a rubric").
@@ -68,11 +69,8 @@ export const evaluationNode: NodeKindDefinition<"evaluation"> = {
       if (!isSet(cfg, field)) issues.push({ nodeId: node.id, field: `config.${field}`, message: `metric ${metric.id} needs ${NEEDS[field]}` });
     }
     if (cfg.pattern) {
-      try {
-        new RegExp(cfg.pattern);
-      } catch (err) {
-        issues.push({ nodeId: node.id, field: "config.pattern", message: `invalid regular expression: ${(err as Error).message}` });
-      }
+      const problem = regexPatternProblem(cfg.pattern, { caseInsensitive: !cfg.caseSensitive });
+      if (problem) issues.push({ nodeId: node.id, field: "config.pattern", message: problem });
     }
     if (cfg.schema !== undefined) {
       for (const p of checkJsonSchema(cfg.schema)) {
@@ -85,10 +83,11 @@ export const evaluationNode: NodeKindDefinition<"evaluation"> = {
   async execute({ node, scope, providers, signal }) {
     const cfg = node.config;
     const metric = getMetric(cfg.metric)!;
-    const render = (source: string | undefined) => (source === undefined ? undefined : renderTemplate(source, scope));
+    const render = async (source: string | undefined) => (source === undefined ? undefined : renderTemplate(source, scope));
     const trim = (s: string | undefined) => (s !== undefined && cfg.trim ? s.trim() : s);
-    const actual = cfg.actual ? renderTemplate(cfg.actual, scope) : "";
-    const expected = render(cfg.expected);
+    const actual = cfg.actual ? await renderTemplate(cfg.actual, scope) : "";
+    const expected = await render(cfg.expected);
+    const [rubric, question] = [await render(cfg.rubric), await render(cfg.question)];
     const r = await metric.score(
       {
         actual: trim(actual)!,
@@ -97,8 +96,8 @@ export const evaluationNode: NodeKindDefinition<"evaluation"> = {
         caseSensitive: cfg.caseSensitive,
         schema: cfg.schema,
         tolerance: cfg.tolerance,
-        rubric: render(cfg.rubric),
-        question: render(cfg.question),
+        rubric,
+        question,
         judge: cfg.judge,
         target: cfg.target,
         budget: cfg.budget,

@@ -1,4 +1,4 @@
-import { renderTemplate } from "../template/template.js";
+import { renderTemplate } from "../template/render.js";
 import type { NodeKindDefinition } from "./types.js";
 
 /** Publishes a run output: its named template fields, or its input unchanged. */
@@ -11,7 +11,7 @@ export const outputNode: NodeKindDefinition<"output"> = {
   async execute({ node, input, scope }) {
     if (!node.config.fields) return { output: input };
     const out: Record<string, string> = {};
-    for (const [k, source] of Object.entries(node.config.fields)) out[k] = renderTemplate(source, scope);
+    for (const [k, source] of Object.entries(node.config.fields)) out[k] = await renderTemplate(source, scope);
     return { output: out };
   },
 };

@@ -1,6 +1,6 @@
 import { FlowtuneError } from "../errors.js";
 import type { AiParams, Graph } from "../schema/graph.js";
-import { renderTemplate } from "../template/template.js";
+import { checkTemplateRenders } from "../template/render.js";
 import type { CandidateParams } from "./candidate.js";
 
 /** The graph with each target AI node's config replaced by the candidate's bundle. */
@@ -23,16 +23,12 @@ export function baselineParams(graph: Graph, targets: readonly string[]): Candid
   return out;
 }
 
-// Renders with placeholder values: any object path resolves to a string, so only syntax and filters can fail.
-const dummy: unknown = new Proxy({}, { get: (_t, k) => (k === "toString" || k === Symbol.toPrimitive ? () => "x" : typeof k === "string" ? dummy : undefined) });
-
-/** Renders a bundle's templates with dummy values; returns why it cannot render, or undefined. */
-export function renderProblem(params: AiParams): string | undefined {
-  const scope = { inputs: dummy as Record<string, unknown>, input: dummy, nodes: dummy as Record<string, unknown>, item: "x", index: 0 };
+/** Renders a bundle's templates with placeholder values; returns why it cannot render, or undefined. */
+export async function renderProblem(params: AiParams): Promise<string | undefined> {
   for (const [field, tpl] of [["systemPrompt", params.systemPrompt], ["prompt", params.prompt]] as const) {
     if (!tpl) continue;
     try {
-      renderTemplate(tpl, scope);
+      await checkTemplateRenders(tpl);
     } catch (err) {
       return `${field} does not render: ${(err as Error).message}`;
     }

@@ -7,6 +7,12 @@ export type CandidateParams = Record<string, AiParams>;
 export interface ExampleResult {
   row: number;
   ok: boolean;
+  /**
+   * `error`: not scored — a provider call failed (or the budget refused it) and the run could not
+   * recover; `error` says why, and the example counts in no aggregate. Absent in records stored
+   * before this field existed: those were scored.
+   */
+  status?: "scored" | "error";
   /** Evaluation node id → score. */
   scores: Record<string, number>;
   passed: Record<string, boolean>;
@@ -40,4 +46,14 @@ export interface CandidateRecord {
   tokens: number;
   costUsd: number;
   llmCalls: number;
+}
+
+/** True when the example was not scored (an infrastructure error, not the candidate's answer). */
+export function isErrored(r: ExampleResult): boolean {
+  return r.status === "error";
+}
+
+/** True when the example was scored and passed every evaluation node. */
+export function passedAll(r: ExampleResult): boolean {
+  return !isErrored(r) && Object.values(r.passed).every(Boolean);
 }

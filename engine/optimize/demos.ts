@@ -1,6 +1,6 @@
 import type { FewShotExample } from "./types-extra.js";
 import type { Graph } from "../schema/graph.js";
-import { renderTemplate } from "../template/template.js";
+import { renderTemplate } from "../template/render.js";
 import type { IndexedRow } from "./evaluate.js";
 
 /**
@@ -8,7 +8,7 @@ import type { IndexedRow } from "./evaluate.js";
  * paired with the expected answer of the evaluation node that grades this node's output. Rows
  * whose prompt needs upstream outputs are skipped (they cannot be rendered from inputs alone).
  */
-export function labelledDemos(graph: Graph, target: string, rows: readonly IndexedRow[]): FewShotExample[] {
+export async function labelledDemos(graph: Graph, target: string, rows: readonly IndexedRow[]): Promise<FewShotExample[]> {
   const node = graph.nodes.find((n) => n.id === target);
   if (!node || node.kind !== "ai") return [];
   const grader = graph.nodes.find((n) => n.kind === "evaluation" && n.config.expected && n.config.actual.includes(`nodes.${target}.`));
@@ -17,8 +17,8 @@ export function labelledDemos(graph: Graph, target: string, rows: readonly Index
   for (const { row } of rows) {
     try {
       const scope = { inputs: row, nodes: {} };
-      const input = renderTemplate(node.config.prompt, scope).trim();
-      const output = renderTemplate(grader.config.expected!, scope).trim();
+      const input = (await renderTemplate(node.config.prompt, scope)).trim();
+      const output = (await renderTemplate(grader.config.expected!, scope)).trim();
       if (input && output) demos.push({ input, output });
     } catch {
       // A prompt that reads upstream outputs cannot be rendered from the row alone.

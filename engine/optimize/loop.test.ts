@@ -21,7 +21,8 @@ describe("runOptimization", () => {
     const stored = store.runs.get(r.runId)!;
     expect(stored.status).toBe("completed");
     expect(stored.candidates.filter((c) => c.split === "validation").map((c) => c.index)).toEqual([...Array(10).keys()]);
-    expect(r.best.test.grade).toBeGreaterThan(r.baseline.test.grade);
+    expect([r.baseline.testStatus, r.best.testStatus]).toEqual(["scored", "scored"]);
+    expect(r.best.test!.grade).toBeGreaterThan(r.baseline.test!.grade);
     expect(r.pareto.length).toBeGreaterThan(0);
     // What is reported is exactly what was scored.
     const bestRec = r.candidates.find((c) => c.index === r.best.index)!;

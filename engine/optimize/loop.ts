@@ -4,19 +4,19 @@ import { parseGraph } from "../graph/validate.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { Graph } from "../schema/graph.js";
 import { baselineParams } from "./apply.js";
-import { budgetedProviders } from "./budget.js";
-import type { CandidateRecord } from "./candidate.js";
+import { Budget, BUDGET_EXHAUSTED, isBudgetStop } from "./budget.js";
+import { passedAll, type CandidateRecord } from "./candidate.js";
 import { OptimizeConfigSchema, type OptimizeConfig, type OptimizeConfigInput } from "./config.js";
 import { optimizeConfigIssues } from "./check.js";
 import { indexGraph } from "../graph/model.js";
-import { OptimizationContext, type ProgressInfo, type Splits } from "./context.js";
+import { OptimizationContext, SearchStopped, type ProgressInfo, type Splits } from "./context.js";
 import { labelledDemos } from "./demos.js";
 import type { IndexedRow } from "./evaluate.js";
 import { defaultInstructions } from "./instructions.js";
 import { paretoFront } from "./pareto.js";
 import type { TargetMaterial } from "./param-space.js";
 import { createRng } from "./rng.js";
-import type { OptimizationStore, OptimizationSummary, ScoredParams } from "./store.js";
+import type { OptimizationStore, OptimizationSummary, ScoredParams, TestStatus } from "./store.js";
 import { runBootstrapFewShot } from "./drivers/bootstrap-fewshot.js";
 import { runNumericSearch } from "./drivers/numeric.js";
 import { runReflective } from "./drivers/reflective.js";
@@ -40,7 +40,6 @@ export interface OptimizeOptions {
 export interface OptimizeResult extends OptimizationSummary {
   runId: string;
   status: "completed";
-  stopReason: string;
   candidates: CandidateRecord[];
 }
 
@@ -80,35 +79,69 @@ export async function runOptimization(opts: OptimizeOptions): Promise<OptimizeRe
   for (const t of config.targets) {
     material[t] = {
       instructions: config.searchSpace.instructions ?? defaultInstructions(graph, t),
-      demos: rng.shuffle(labelledDemos(graph, t, splits.train)),
+      demos: rng.shuffle(await labelledDemos(graph, t, splits.train)),
     };
   }
-  const budget = budgetedProviders(opts.providers, config.limits);
-  const ctx = new OptimizationContext(
-    runId, config, graph, baseline, splits, material, budget.providers, budget.spend, budget.exhausted,
-    (c) => opts.store.appendCandidate(runId, c), replay, opts.onProgress ?? (() => {}), opts.signal, opts.now ?? Date.now,
-  );
+  const budget = new Budget(opts.providers, config.limits, {
+    // A resume continues from the recorded totals: the cap holds across any number of restarts.
+    spend: opts.resumeRunId ? await opts.store.loadSpend(runId) : undefined,
+    save: (spend) => opts.store.saveSpend(runId, spend),
+  });
+  const ctx = new OptimizationContext({
+    runId, config, graph, baseline, splits, material, budget, replay,
+    persist: (c) => opts.store.appendCandidate(runId, c),
+    onProgress: opts.onProgress ?? (() => {}),
+    signal: opts.signal,
+    now: opts.now ?? Date.now,
+  });
   try {
     const base = await ctx.evaluate(baseline, { generation: 0, parentIds: [], origin: "baseline" });
-    for (const r of base.perExample) if (Object.values(r.passed).every(Boolean)) splits.control.add(r.row);
-    if (config.strategy === "reflective") await runReflective(ctx);
-    else if (config.strategy === "bootstrap_fewshot") await runBootstrapFewShot(ctx);
-    else await runNumericSearch(ctx, config.strategy);
-
-    const stopReason = ctx.stopReason() ?? "the strategy finished";
+    for (const r of base.perExample) if (passedAll(r)) splits.control.add(r.row);
+    let searchStop: string | undefined;
+    try {
+      if (config.strategy === "reflective") await runReflective(ctx);
+      else if (config.strategy === "bootstrap_fewshot") await runBootstrapFewShot(ctx);
+      else await runNumericSearch(ctx, config.strategy);
+    } catch (err) {
+      if (!(err instanceof SearchStopped)) throw err;
+      searchStop = err.reason;
+    }
     if (opts.signal?.aborted) throw new AbortedError("optimization cancelled");
-    const summary = await summarize(ctx, base);
-    await opts.store.finishRun(runId, { status: "completed", summary });
-    return { runId, status: "completed", stopReason, candidates: ctx.records, ...summary };
+    searchStop ??= ctx.stopReason() ?? "the strategy finished";
+    ctx.adoptStored();
+    // The holdout may use the reserve the search left.
+    budget.enterHoldout();
+    const scored = await summarize(ctx, base);
+    if (opts.signal?.aborted) throw new AbortedError("optimization cancelled");
+    const holdoutCut = [scored.baseline, ...scored.pareto].some((p) => p.testStatus === "not scored (budget exhausted)");
+    const stopReason = isBudgetStop(searchStop) || !holdoutCut ? searchStop : `${budget.exhausted() ?? BUDGET_EXHAUSTED} during the test re-scoring (the search had stopped: ${searchStop})`;
+    await budget.flush();
+    const summary: OptimizationSummary = {
+      ...scored,
+      tokensSpent: budget.spend.tokens,
+      costSpent: budget.spend.costUsd,
+      llmCalls: budget.spend.llmCalls,
+      stopReason,
+      budgetExhausted: isBudgetStop(stopReason),
+    };
+    await opts.store.finishRun(runId, { status: "completed", summary, spend: { ...budget.spend } });
+    return { runId, status: "completed", candidates: ctx.records, ...summary };
   } catch (err) {
     const cancelled = opts.signal?.aborted === true;
-    await opts.store.finishRun(runId, { status: cancelled ? "cancelled" : "failed", error: (err as Error).message });
+    await budget.flush().catch(() => undefined);
+    await opts.store.finishRun(runId, { status: cancelled ? "cancelled" : "failed", error: (err as Error).message, cause: err, spend: { ...budget.spend } });
     throw cancelled ? new AbortedError(`optimization ${runId} cancelled; resume it with its run id`) : err;
   }
 }
 
-// The front (by validation objectives) and the baseline are re-scored on the held-out test split.
-async function summarize(ctx: OptimizationContext, base: CandidateRecord): Promise<OptimizationSummary> {
+type Scored = Pick<OptimizationSummary, "baseline" | "best" | "pareto">;
+
+/**
+ * The front (by validation objectives) and the baseline, re-scored on the held-out test split:
+ * the baseline first, then the best, then the rest of the front, each while the budget lasts. One
+ * the budget (or a provider) cut short reports `test: null` with why, never zeros.
+ */
+async function summarize(ctx: OptimizationContext, base: CandidateRecord): Promise<Scored> {
   const objectives = ctx.config.objectives.map((o) => ({ name: o.metric, direction: o.direction }));
   // Equal objective vectors add nothing to a front: keep the earliest candidate of each.
   const seen = new Set<string>();
@@ -119,19 +152,19 @@ async function summarize(ctx: OptimizationContext, base: CandidateRecord): Promi
   const front = paretoFront(
     evaluated.map((r) => ({ point: { index: r.index }, values: r.objectives, feasible: true })),
     objectives,
-  ).map((o) => evaluated.find((r) => r.index === o.point.index)!);
-  const scored = async (r: CandidateRecord): Promise<ScoredParams> => ({
-    index: r.index,
-    params: r.params,
-    validation: r.metrics,
-    test: (await ctx.scoreOnTest(r)).metrics,
-  });
-  const pareto: ScoredParams[] = [];
-  for (const r of front.sort((a, b) => a.index - b.index)) pareto.push(await scored(r));
-  const baseline = pareto.find((p) => p.index === base.index) ?? (await scored(base));
+  )
+    .map((o) => evaluated.find((r) => r.index === o.point.index)!)
+    .sort((a, b) => a.index - b.index);
   const primary = ctx.config.objectives[0];
   const sign = primary.direction === "max" ? 1 : -1;
   // Best = the front member with the best primary objective on validation (ties: fewer tokens, then earlier).
-  const best = [...pareto].sort((a, b) => sign * (b.validation[primary.metric] - a.validation[primary.metric]) || a.validation.tokens - b.validation.tokens || a.index - b.index)[0] ?? baseline;
-  return { baseline, best, pareto, tokensSpent: ctx.spend.tokens, costSpent: ctx.spend.costUsd, llmCalls: ctx.spend.llmCalls };
+  const bestRec = [...front].sort((a, b) => sign * (b.metrics[primary.metric] - a.metrics[primary.metric]) || a.metrics.tokens - b.metrics.tokens || a.index - b.index)[0] ?? base;
+  const byIndex = new Map<number, ScoredParams>();
+  for (const r of [base, bestRec, ...front]) {
+    if (byIndex.has(r.index)) continue;
+    const t = await ctx.scoreOnTest(r);
+    const testStatus: TestStatus = !t || (t.status === "failed" && isBudgetStop(t.rejectReason)) ? "not scored (budget exhausted)" : t.status === "failed" ? "not scored (provider errors)" : "scored";
+    byIndex.set(r.index, { index: r.index, params: r.params, validation: r.metrics, test: testStatus === "scored" ? t!.metrics : null, testStatus });
+  }
+  return { baseline: byIndex.get(base.index)!, best: byIndex.get(bestRec.index)!, pareto: front.map((r) => byIndex.get(r.index)!) };
 }

@@ -1,4 +1,6 @@
+import { fetch as undiciFetch, type Dispatcher } from "undici";
 import { ProviderError } from "../errors.js";
+import { findAddressRefusal } from "./pinned-dispatcher.js";
 import { abortError, withRetry, type RetryInfo } from "./retry.js";
 import type { CallOptions, CompletionRequest, CompletionResponse, Provider, TokenUsage } from "./types.js";
 
@@ -36,6 +38,13 @@ export interface OpenAICompatibleOptions {
    * operator-configured (env) providers.
    */
   urlGuard?: (url: URL) => Promise<void>;
+  /**
+   * The undici dispatcher every request goes through; with `urlGuard`, a pinned one
+   * (pinned-dispatcher.ts) vets the addresses again at connect time, closing the window between
+   * the check and the connection. A connection it refuses is a final (non-retryable) error. With a
+   * dispatcher, the default fetch is undici's own (the one that speaks its dispatcher API).
+   */
+  dispatcher?: Dispatcher;
 }
 
 const DEFAULTS = { id: "openai-compatible", timeoutMs: 120_000, maxRetries: 2, retryBaseMs: 500, maxRetryDelayMs: 30_000 };
@@ -54,7 +63,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
   const retryBaseMs = options.retryBaseMs ?? DEFAULTS.retryBaseMs;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const dispatcher = options.dispatcher;
+  const doFetch = options.fetch ?? (dispatcher ? (undiciFetch as unknown as typeof fetch) : globalThis.fetch);
   const apiKey = options.apiKey || undefined;
   const url = chatCompletionsUrl(options.baseUrl, id);
   const shownUrl = displayUrl(url);
@@ -91,6 +101,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     // Turns a rejected fetch/body read into an abort, a timeout or a network error, in that order.
     const transportError = (err: unknown) => {
       if (signal?.aborted) return abortError(signal);
+      const refused = findAddressRefusal(err);
+      if (refused) return fail(`refused to call ${shownUrl}: ${refused.message}`, { cause: refused });
       if (timedOut) return fail(`request to ${shownUrl} timed out after ${timeoutMs}ms`, { retryable: true });
       return fail(`network error calling ${shownUrl}: ${describeNetworkError(err)}`, { retryable: true, cause: err });
     };
@@ -106,6 +118,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           signal: controller.signal,
           // A guarded URL must not be left through a redirect (e.g. to 169.254.169.254): the 3xx becomes an error.
           ...(options.urlGuard ? { redirect: "manual" as const } : {}),
+          // Node's RequestInit types a dispatcher from its own bundled undici; ours is the same API.
+          ...(dispatcher ? ({ dispatcher } as unknown as RequestInit) : {}),
         });
         text = await res.text(); // still under the timeout: a server that stalls mid-body is caught too
       } catch (err) {

@@ -172,6 +172,30 @@ export function isMetadataHostname(host: string): boolean {
 /** The default resolver: every A/AAAA address of the host, as the OS resolver sees it. */
 export const defaultHostLookup: HostLookup = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
+/** Why an address is refused: its category (undefined when it is not an IP address) and a phrase starting "is …". */
+export interface AddressRefusal {
+  category: AddressCategory | undefined;
+  reason: string;
+}
+
+/**
+ * Whether a provider request may connect to `address` (one IP literal): undefined when it may,
+ * else why not. The one classification both the URL check and the connect-time pin apply.
+ */
+export function addressRefusal(address: string, allowPrivateNetwork: boolean): AddressRefusal | undefined {
+  let category: AddressCategory;
+  try {
+    category = classifyAddress(address);
+  } catch {
+    return { category: undefined, reason: "is not a recognised IP address" };
+  }
+  if (ALWAYS_REFUSED.has(category)) return { category, reason: `is ${DESCRIPTIONS[category]}; provider requests to it are always refused` };
+  if (PRIVATE.has(category) && !allowPrivateNetwork) {
+    return { category, reason: `is ${DESCRIPTIONS[category]}; an admin must set allowPrivateNetwork for this provider to use it` };
+  }
+  return undefined;
+}
+
 const invalid = (message: string) => new FlowtuneError("INPUT_INVALID", message, { field: "baseUrl" });
 
 /**
@@ -208,19 +232,11 @@ export async function checkProviderUrl(url: string, opts: CheckProviderUrlOption
 
   // ANY bad address refuses the URL: the OS may pick any of them when connecting.
   for (const address of addresses) {
-    let category: AddressCategory;
-    try {
-      category = classifyAddress(address);
-    } catch {
-      throw invalid(`baseUrl host "${host}" resolved to an unrecognised address ${JSON.stringify(address)}`);
-    }
+    const refusal = addressRefusal(address, opts.allowPrivateNetwork);
+    if (!refusal) continue;
+    if (refusal.category === undefined) throw invalid(`baseUrl host "${host}" resolved to an unrecognised address ${JSON.stringify(address)}`);
     const where = address === host ? `address ${address}` : `host "${host}" resolves to ${address}, which`;
-    if (ALWAYS_REFUSED.has(category)) {
-      throw invalid(`baseUrl ${where} is ${DESCRIPTIONS[category]}; provider requests to it are always refused`);
-    }
-    if (PRIVATE.has(category) && !opts.allowPrivateNetwork) {
-      throw invalid(`baseUrl ${where} is ${DESCRIPTIONS[category]}; an admin must set allowPrivateNetwork for this provider to use it`);
-    }
+    throw invalid(`baseUrl ${where} ${refusal.reason}`);
   }
   return { url: parsed, addresses };
 }

@@ -20,6 +20,7 @@ export const ErrorInfoSchema = z.object({
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 
 const base = { runId: z.string(), seq: z.number().int().nonnegative(), ts: z.number() };
+const itemIndex = z.number().int().nonnegative();
 
 /** Every event the executor emits. One stream feeds the CLI, the run history and live subscriptions. */
 export const RunEventSchema = z.discriminatedUnion("type", [
@@ -90,6 +91,33 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     usage: UsageSchema.optional(),
     attempts: z.number().int().optional(),
   }),
+  // Per-item events of a node mapped over a list (a parallel edge with `map`): `index` is the item's
+  // position in the list, `attempt` the node attempt (a retried mapped node runs its items again).
+  z.object({ ...base, type: z.literal("node.item.started"), nodeId: z.string(), index: itemIndex, attempt: z.number().int(), input: z.unknown() }),
+  z.object({
+    ...base,
+    type: z.literal("node.item.succeeded"),
+    nodeId: z.string(),
+    index: itemIndex,
+    attempt: z.number().int(),
+    output: z.unknown(),
+    durationMs: z.number(),
+    usage: UsageSchema.optional(),
+    costUsd: z.number().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("node.item.failed"),
+    nodeId: z.string(),
+    index: itemIndex,
+    attempt: z.number().int(),
+    error: ErrorInfoSchema,
+    durationMs: z.number(),
+    /** True when the node's error policy records the failure and the other items go on. */
+    continued: z.boolean(),
+  }),
+  /** An item stopped because a sibling item failed (the node fails with that item's error). */
+  z.object({ ...base, type: z.literal("node.item.cancelled"), nodeId: z.string(), index: itemIndex, attempt: z.number().int(), reason: z.string() }),
   z.object({ ...base, type: z.literal("node.skipped"), nodeId: z.string(), reason: z.string() }),
   z.object({ ...base, type: z.literal("node.cancelled"), nodeId: z.string(), reason: z.string() }),
 ]);

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { MetaSchema } from "./meta.js";
 import { OptimizerNodeConfigSchema } from "./optimizer.js";
+import { safeText } from "./text.js";
 
 /** Current version of the graph file format; bump on breaking changes. */
 export const GRAPH_FORMAT_VERSION = 1;
@@ -12,13 +14,23 @@ const id = z
 
 export const NodeIdSchema = id;
 
-export const PositionSchema = z.object({ x: z.number(), y: z.number() });
+// Every object of the format is strict: an unknown field is a located error, never silently dropped
+// on save. User data goes under `meta` (see meta.ts).
+
+/** Single-line text for people: names, labels, model names. */
+const line = (max: number, min = 0) => safeText({ max, min });
+/** Multiline text: descriptions, and templates (prompts), which may hold tabs and line breaks. */
+const text = (max: number, min = 0) => safeText({ max, min, multiline: true });
+/** Templates other than the AI prompts have no tighter natural bound than a prompt's. */
+const TEMPLATE_MAX = 50_000;
+
+export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
 
 /** What a node does when its execution fails. */
 export const ErrorPolicySchema = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("stop") }),
-  z.object({ mode: z.literal("continue") }),
-  z.object({
+  z.strictObject({ mode: z.literal("stop") }),
+  z.strictObject({ mode: z.literal("continue") }),
+  z.strictObject({
     mode: z.literal("retry"),
     maxRetries: z.number().int().min(1).max(10).default(2),
     backoffMs: z.number().int().min(0).max(60_000).default(200),
@@ -30,35 +42,36 @@ export const ErrorPolicySchema = z.discriminatedUnion("mode", [
 
 const nodeBase = {
   id,
-  label: z.string().max(200).optional(),
-  description: z.string().max(2000).optional(),
+  label: line(200).optional(),
+  description: text(2000).optional(),
   position: PositionSchema.optional(),
   onError: ErrorPolicySchema.optional(),
   timeoutMs: z.number().int().positive().max(3_600_000).optional(),
+  meta: MetaSchema.optional(),
 };
 
-export const InputFieldSchema = z.object({
+export const InputFieldSchema = z.strictObject({
   name: id,
   type: z.enum(["string", "number", "boolean", "json", "list"]).default("string"),
   required: z.boolean().default(true),
-  description: z.string().optional(),
+  description: text(2000).optional(),
   default: z.unknown().optional(),
 });
 
-export const InputNodeSchema = z.object({
+export const InputNodeSchema = z.strictObject({
   ...nodeBase,
   kind: z.literal("input"),
-  config: z.object({ fields: z.array(InputFieldSchema).min(1) }),
+  config: z.strictObject({ fields: z.array(InputFieldSchema).min(1) }),
 });
 
-export const FewShotExampleSchema = z.object({ input: z.string(), output: z.string() });
+export const FewShotExampleSchema = z.strictObject({ input: text(TEMPLATE_MAX), output: text(TEMPLATE_MAX) });
 
 /** The tunable parameter bundle of an AI node: the optimizer searches over exactly these. */
-export const AiParamsSchema = z.object({
-  provider: z.string().min(1).default("sim"),
-  model: z.string().min(1),
-  systemPrompt: z.string().max(20_000).default(""),
-  prompt: z.string().min(1).max(50_000),
+export const AiParamsSchema = z.strictObject({
+  provider: line(200, 1).default("sim"),
+  model: line(200, 1),
+  systemPrompt: text(20_000).default(""),
+  prompt: text(50_000, 1),
   temperature: z.number().min(0).max(2).default(0),
   topP: z.number().gt(0).max(1).default(1),
   maxTokens: z.number().int().min(1).max(128_000).default(512),
@@ -68,7 +81,7 @@ export const AiParamsSchema = z.object({
   seed: z.number().int().optional(),
 });
 
-export const AiNodeSchema = z.object({ ...nodeBase, kind: z.literal("ai"), config: AiParamsSchema });
+export const AiNodeSchema = z.strictObject({ ...nodeBase, kind: z.literal("ai"), config: AiParamsSchema });
 
 export const EVALUATION_METRICS = [
   "exact_match",
@@ -85,39 +98,39 @@ export const EVALUATION_METRICS = [
   "cost",
 ] as const;
 
-export const EvaluationNodeSchema = z.object({
+export const EvaluationNodeSchema = z.strictObject({
   ...nodeBase,
   kind: z.literal("evaluation"),
-  config: z.object({
+  config: z.strictObject({
     metric: z.enum(EVALUATION_METRICS),
     /** Template rendering the value under test, e.g. `{{ nodes.answer.text }}` (unused by latency, tokens, cost). */
-    actual: z.string().default(""),
+    actual: text(TEMPLATE_MAX).default(""),
     /** Template rendering the reference value (exact_match, contains, numeric, token_f1, edit_similarity; optional for llm_judge). */
-    expected: z.string().optional(),
+    expected: text(TEMPLATE_MAX).optional(),
     /** Regular expression for the `regex` metric. */
-    pattern: z.string().optional(),
+    pattern: text(TEMPLATE_MAX).optional(),
     /** JSON Schema (a documented subset) the answer must satisfy, for `json_schema`. */
     schema: z.record(z.string(), z.unknown()).optional(),
     /** Allowed error for `numeric`: |actual − expected| ≤ max(absolute, relative × |expected|); default exact. */
-    tolerance: z.object({ absolute: z.number().min(0).optional(), relative: z.number().min(0).optional() }).optional(),
+    tolerance: z.strictObject({ absolute: z.number().min(0).optional(), relative: z.number().min(0).optional() }).optional(),
     /** Template: what the `llm_judge` grades against (criteria, points to cover). */
-    rubric: z.string().max(20_000).optional(),
+    rubric: text(20_000).optional(),
     /** Template: the question shown to the `llm_judge` (lets it solve the task itself when there is no reference). */
-    question: z.string().optional(),
+    question: text(TEMPLATE_MAX).optional(),
     /** Judge model for `llm_judge` (default sim / sim-medium). */
-    judge: z.object({ provider: z.string().min(1).default("sim"), model: z.string().min(1).default("sim-medium") }).optional(),
+    judge: z.strictObject({ provider: line(200, 1).default("sim"), model: line(200, 1).default("sim-medium") }).optional(),
     /** Upstream AI node measured by `latency`, `tokens` and `cost`. */
     target: id.optional(),
     /** Limit for `latency` (maxLatencyMs), `tokens` (maxTokens) or `cost` (maxCostUsd). */
     budget: z
-      .object({
+      .strictObject({
         maxLatencyMs: z.number().positive().optional(),
         maxTokens: z.number().int().positive().optional(),
         maxCostUsd: z.number().positive().optional(),
       })
       .optional(),
     /** USD per 1k tokens for `cost`, overriding the built-in price table (e.g. a local model: 0). */
-    price: z.object({ inputPer1k: z.number().min(0), outputPer1k: z.number().min(0) }).optional(),
+    price: z.strictObject({ inputPer1k: z.number().min(0), outputPer1k: z.number().min(0) }).optional(),
     caseSensitive: z.boolean().default(false),
     trim: z.boolean().default(true),
     /** Score at or above which `passed` is true. */
@@ -125,11 +138,11 @@ export const EvaluationNodeSchema = z.object({
   }),
 });
 
-export const RouterNodeSchema = z.object({
+export const RouterNodeSchema = z.strictObject({
   ...nodeBase,
   kind: z.literal("router"),
   config: z
-    .object({
+    .strictObject({
       /** first-match takes the first matching conditional edge in edge order; all-matches takes every match. */
       mode: z.enum(["first-match", "all-matches"]).default("first-match"),
     })
@@ -138,20 +151,20 @@ export const RouterNodeSchema = z.object({
 
 export const AGGREGATE_STRATEGIES = ["all", "first", "majority", "consensus", "weighted"] as const;
 
-export const AggregateNodeSchema = z.object({
+export const AggregateNodeSchema = z.strictObject({
   ...nodeBase,
   kind: z.literal("aggregate"),
   config: z
-    .object({
+    .strictObject({
       strategy: z.enum(AGGREGATE_STRATEGIES).default("all"),
-      /** Fewer successful responses than this fails the join. */
-      minResponses: z.number().int().min(1).default(1),
+      /** Fewer successful responses than this fails the join; 0 lets `all` join nothing (a map over an empty list). */
+      minResponses: z.number().int().min(0).default(1),
       /** The join proceeds with what has arrived this many ms after its first branch started. */
       timeoutMs: z.number().int().positive().max(3_600_000).optional(),
       /** barrier waits for every branch; async publishes partial results as branches finish. */
       synchronization: z.enum(["barrier", "async"]).default("barrier"),
       /** Template applied to each response to get the value that is voted on, e.g. `{{ response.text | strip }}`. */
-      vote: z.string().optional(),
+      vote: text(TEMPLATE_MAX).optional(),
       /** Per-branch weights for `weighted` (node id → weight; default 1). */
       weights: z.record(z.string(), z.number().min(0)).default({}),
       /** Share of votes the winner needs under `consensus`. */
@@ -166,19 +179,19 @@ export const AggregateNodeSchema = z.object({
     }),
 });
 
-export const OutputNodeSchema = z.object({
+export const OutputNodeSchema = z.strictObject({
   ...nodeBase,
   kind: z.literal("output"),
   config: z
-    .object({
+    .strictObject({
       /** Named templates; without them the node outputs its input unchanged. */
-      fields: z.record(id, z.string()).optional(),
+      fields: z.record(id, text(TEMPLATE_MAX)).optional(),
     })
     .default({}),
 });
 
 /** An optimization configured in the graph; never executed by a run (`flowtune optimize --optimizer ID` runs it). */
-export const OptimizerNodeSchema = z.object({
+export const OptimizerNodeSchema = z.strictObject({
   ...nodeBase,
   kind: z.literal("optimizer"),
   config: OptimizerNodeConfigSchema,
@@ -200,19 +213,20 @@ const edgeBase = {
   id,
   source: id,
   target: id,
-  label: z.string().max(200).optional(),
+  label: line(200).optional(),
+  meta: MetaSchema.optional(),
 };
 
-export const PipelineEdgeSchema = z.object({ ...edgeBase, kind: z.literal("pipeline") });
+export const PipelineEdgeSchema = z.strictObject({ ...edgeBase, kind: z.literal("pipeline") });
 
-export const BroadcastEdgeSchema = z.object({ ...edgeBase, kind: z.literal("broadcast") });
+export const BroadcastEdgeSchema = z.strictObject({ ...edgeBase, kind: z.literal("broadcast") });
 
 export const ConditionalEdgeSchema = z
-  .object({
+  .strictObject({
     ...edgeBase,
     kind: z.literal("conditional"),
     /** Safe expression (jexl), e.g. `input.type == "text"`; omit it on the default edge. */
-    condition: z.string().min(1).max(2000).optional(),
+    condition: text(2000, 1).optional(),
     default: z.boolean().default(false),
   })
   .refine((e) => e.default !== Boolean(e.condition), {
@@ -220,29 +234,31 @@ export const ConditionalEdgeSchema = z
     path: ["condition"],
   });
 
-export const ParallelEdgeSchema = z.object({
+export const ParallelEdgeSchema = z.strictObject({
   ...edgeBase,
   kind: z.literal("parallel"),
   /** Most targets (or mapped items) of this fan-out running at once. */
   maxConcurrency: z.number().int().min(1).max(1024).default(4),
   /** Path into the source output (e.g. `items` or `json.items`) whose list the target is run over. */
-  map: z.string().min(1).optional(),
+  map: line(500, 1).optional(),
 });
 
-export const EdgeSchema = z.union([PipelineEdgeSchema, BroadcastEdgeSchema, ConditionalEdgeSchema, ParallelEdgeSchema]);
+// Discriminated (not a plain union) so that an error inside an edge keeps its field path.
+export const EdgeSchema = z.discriminatedUnion("kind", [PipelineEdgeSchema, BroadcastEdgeSchema, ConditionalEdgeSchema, ParallelEdgeSchema]);
 
 export const EDGE_KINDS = ["pipeline", "broadcast", "conditional", "parallel"] as const;
 
-export const GraphSchema = z.object({
+export const GraphSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(GRAPH_FORMAT_VERSION),
   id,
-  name: z.string().min(1).max(200),
-  description: z.string().max(5000).optional(),
+  name: line(200, 1),
+  description: text(5000).optional(),
   /** Whole-run timeout. */
   timeoutMs: z.number().int().positive().max(86_400_000).optional(),
   nodes: z.array(NodeSchema).min(1),
   edges: z.array(EdgeSchema).default([]),
+  meta: MetaSchema.optional(),
 });
 
 export type Graph = z.infer<typeof GraphSchema>;

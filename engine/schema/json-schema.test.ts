@@ -8,6 +8,22 @@ describe("graph JSON Schema", () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(graphJsonSchema())));
   });
 
+  it("refuses unknown properties on every object, like the zod schema (additionalProperties: false)", () => {
+    const loose: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (typeof v !== "object" || v === null) return;
+      const o = v as Record<string, unknown>;
+      if (!Array.isArray(v) && o.properties && o.additionalProperties !== false) loose.push(at);
+      for (const [k, child] of Object.entries(o)) walk(child, `${at}/${k}`);
+    };
+    const schema = graphJsonSchema();
+    walk(schema, "#");
+    expect(loose).toEqual([]);
+    expect(JSON.stringify(schema).match(/"additionalProperties":false/g)!.length).toBeGreaterThan(40);
+    // The one open object is `meta`, the documented place for user data.
+    expect((schema.$defs as Record<string, { type: string }>).Meta.type).toBe("object");
+  });
+
   it("lists every node kind and edge kind", () => {
     const text = JSON.stringify(graphJsonSchema());
     for (const k of ["input", "ai", "evaluation", "router", "aggregate", "output", "optimizer", "pipeline", "broadcast", "conditional", "parallel"]) {

@@ -7,6 +7,7 @@ import type { AppServices } from "../services/app.js";
 import { forbidden, unauthenticated } from "./errors.js";
 import { grantsWorkflow, type Principal } from "./principal.js";
 import { roleAtLeast, type Role } from "./roles.js";
+import { assertUnrestricted } from "./scope.js";
 
 /** The principal, if it has at least `role`: UNAUTHENTICATED (401) for no one, FORBIDDEN (403) for too weak a role. */
 export function requireRole(principal: Principal | null | undefined, role: Role | "public"): Principal | null {
@@ -30,9 +31,9 @@ export class Access {
     }
   }
 
-  /** FORBIDDEN for a principal limited to some workflows (e.g. deleting a shared dataset). */
+  /** FORBIDDEN for a principal limited to some workflows (e.g. deleting a shared dataset, changing a provider). */
   unlimited(what: string): void {
-    if (this.principal.workflows !== null) throw forbidden(`${what} needs a token that is not limited to some workflows`);
+    assertUnrestricted(this.principal, what);
   }
 
   /** The workflow filter a listing must apply: undefined for every workflow. */

@@ -3,10 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type FlowtuneDatabase } from "../db.js";
 import { authenticateRequest, CSRF_HEADER, parseCookies, SESSION_COOKIE } from "./http.js";
+import type { Principal } from "./principal.js";
 import { RateLimiter } from "./rate-limit.js";
+import { ROLES } from "./roles.js";
+import { assertMayGrant, grantWithin, normalizeWorkflows } from "./scope.js";
 import { sha256Hex } from "./secret-hash.js";
 import { AuthService } from "./service.js";
 
@@ -131,5 +135,82 @@ describe("start rate per principal", () => {
     expect(() => auth.takeStart(p)).toThrow(expect.objectContaining({ code: "RATE_LIMITED", retryAfterSec: 1 }));
     const local = { ...p, id: "local", via: "local" as const };
     for (let i = 0; i < 5; i++) auth.takeStart(local);
+  });
+});
+
+describe("credential scope", () => {
+  const scoped = (role: Principal["role"], workflows: string[] | null, id = "tok_scoped"): Principal => ({ id, name: "scoped", role, workflows, via: "token" });
+
+  it("grantWithin: role at most the outer one, workflows a subset; null and [] mean every workflow", () => {
+    expect(grantWithin({ role: "viewer", workflows: ["a"] }, { role: "admin", workflows: null })).toBe(true);
+    expect(grantWithin({ role: "admin", workflows: null }, { role: "admin", workflows: ["a"] })).toBe(false);
+    expect(grantWithin({ role: "admin", workflows: [] }, { role: "admin", workflows: ["a"] })).toBe(false);
+    expect(grantWithin({ role: "admin", workflows: ["a", "a"] }, { role: "admin", workflows: ["a", "b"] })).toBe(true);
+    expect(grantWithin({ role: "admin", workflows: ["a"] }, { role: "editor", workflows: ["a"] })).toBe(false);
+    expect(normalizeWorkflows([])).toBeNull();
+    expect(normalizeWorkflows(["b", "a", "b"])).toEqual(["a", "b"]);
+  });
+
+  it("assertMayGrant refuses exactly the grants that are not within the principal's (property)", () => {
+    const ids = fc.constantFrom("a", "b", "c");
+    const grant = fc.record({ role: fc.constantFrom(...ROLES), workflows: fc.option(fc.array(ids, { maxLength: 4 }), { nil: null }) });
+    fc.assert(
+      fc.property(grant, grant, (outer, inner) => {
+        const own = normalizeWorkflows(outer.workflows);
+        let refused = false;
+        try {
+          assertMayGrant(scoped(outer.role, own), inner, "token");
+        } catch (err) {
+          expect(err).toMatchObject({ code: "FORBIDDEN" });
+          refused = true;
+        }
+        expect(refused).toBe(!grantWithin(inner, { role: outer.role, workflows: own }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("createTokenAs names the field that goes beyond the caller's scope and writes no token", async () => {
+    const before = await db.prisma.apiToken.count();
+    await expect(auth.createTokenAs(scoped("editor", null), { name: "x", role: "admin" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/role editor .* role admin \(field "role"\)/) });
+    await expect(auth.createTokenAs(scoped("admin", ["triage"]), { name: "x", role: "viewer" })).rejects.toMatchObject({ message: expect.stringMatching(/without a "workflows" list/) });
+    await expect(auth.createTokenAs(scoped("admin", ["triage"]), { name: "x", role: "viewer", workflows: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(auth.createTokenAs(scoped("admin", ["triage"]), { name: "x", role: "viewer", workflows: ["triage", "qa", "ops"] })).rejects.toMatchObject({ message: expect.stringMatching(/workflows \["ops","qa"\] named in "workflows"/) });
+    const many = Array.from({ length: 1000 }, (_, i) => `wf_${String(i).padStart(4, "0")}_${"x".repeat(80)}`);
+    const long = await auth.createTokenAs(scoped("admin", many.slice(0, 500)), { name: "x", role: "viewer", workflows: many }).catch((e: Error) => e);
+    expect((long as Error).message).toMatch(/and 490 more named in "workflows" \(its grants: .* and 490 more\)/);
+    expect((long as Error).message.length).toBeLessThan(3000);
+    expect(await db.prisma.apiToken.count()).toBe(before);
+    const ok = await auth.createTokenAs(scoped("admin", ["triage"]), { name: "child", role: "admin", workflows: ["triage"] });
+    expect(ok.token).toMatchObject({ role: "admin", workflows: ["triage"], createdBy: "scoped" });
+  });
+
+  it("a token-backed caller cannot mint a token that outlives its own; the local principal is not capped", async () => {
+    const parent = await auth.createToken({ name: "parent", role: "admin", expiresAt: new Date(Date.now() + 5 * 86_400_000) }, "admin");
+    const p = scoped("admin", null, parent.token.id);
+    await expect(auth.createTokenAs(p, { name: "forever", role: "viewer" })).rejects.toMatchObject({ message: expect.stringMatching(/"expiresInDays" to at most 4/) });
+    await expect(auth.createTokenAs(p, { name: "later", role: "viewer", expiresAt: new Date(Date.now() + 6 * 86_400_000) })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(auth.createTokenAs(p, { name: "sooner", role: "viewer", expiresAt: new Date(Date.now() + 4 * 86_400_000) })).resolves.toBeTruthy();
+    await expect(auth.createTokenAs({ ...p, id: "local", via: "local" }, { name: "cli", role: "admin" })).resolves.toBeTruthy();
+  });
+
+  it("revokeTokenAs and inviteAs stay within scope; refusals are logged and change nothing", async () => {
+    const p = scoped("admin", ["triage"]);
+    const wide = await auth.createToken({ name: "wide", role: "viewer" }, "admin");
+    const mine = await auth.createToken({ name: "mine", role: "viewer", workflows: ["triage"] }, "admin");
+    await expect(auth.revokeTokenAs(p, wide.token.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await auth.tokens.get(wide.token.id))?.revokedAt).toBeNull();
+    expect(await auth.revokeTokenAs(p, mine.token.id)).toBe(true);
+    expect(await auth.revokeTokenAs(p, "tok_missing")).toBe(false);
+    expect((await auth.listTokensFor(p)).map((t) => t.id)).not.toContain(wide.token.id);
+
+    const codes = await db.prisma.loginCode.count();
+    await expect(auth.inviteAs(p, { name: "friend", role: "viewer" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(auth.inviteAs(scoped("editor", null), { name: "friend", role: "admin" })).rejects.toMatchObject({ message: expect.stringMatching(/field "role"/) });
+    expect(await db.prisma.loginCode.count()).toBe(codes);
+    expect(await auth.inviteAs(scoped("admin", null), { name: "friend", role: "viewer" })).toMatch(/^ftl_/);
+
+    const actions = (await auth.log.list(20)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["token.revoke.refused", "invite.refused", "invite.created"]));
   });
 });

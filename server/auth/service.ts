@@ -4,10 +4,11 @@
  */
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { envNumber } from "../env.js";
-import { AccessError, unauthenticated } from "./errors.js";
+import { AccessError, forbidden, unauthenticated } from "./errors.js";
 import type { Principal } from "./principal.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { Role } from "./roles.js";
+import { assertMayGrant, assertUnrestricted, mayManage } from "./scope.js";
 import { SecurityLog } from "./security-log.js";
 import { SessionStore, type SessionInfo, type SessionOptions } from "./sessions.js";
 import { TokenStore, tokenPrincipal, type CreateTokenInput, type TokenInfo } from "./tokens.js";
@@ -104,23 +105,95 @@ export class AuthService {
     await this.log.record("logout", principal.name, principal.id);
   }
 
-  /** Creates an API token (admins only, checked by the caller) and records who did. */
+  /**
+   * Creates an API token and records who did. Unchecked: for the trusted local principal (CLI,
+   * tests); API callers go through `createTokenAs`.
+   */
   async createToken(input: Omit<CreateTokenInput, "createdBy">, actor: string): Promise<{ token: TokenInfo; secret: string }> {
     const created = await this.tokens.create({ ...input, createdBy: actor });
     await this.log.record("token.created", actor, created.token.id, { name: input.name, role: input.role, workflows: created.token.workflows });
     return created;
   }
 
-  /** Revokes a token; false when there is no such token. */
+  /**
+   * Creates an API token on behalf of `principal`, within its own scope: role at most its own,
+   * workflows within its grants (a limited principal must list them), and, when the principal's
+   * own token expires, expiring no later. FORBIDDEN (naming the field) otherwise; nothing is written.
+   */
+  async createTokenAs(principal: Principal, input: Omit<CreateTokenInput, "createdBy">): Promise<{ token: TokenInfo; secret: string }> {
+    await this.refusing(principal, "token.create.refused", async () => {
+      assertMayGrant(principal, { role: input.role, workflows: input.workflows ?? null }, "token");
+      const ownExpiry = await this.expiryOf(principal);
+      if (ownExpiry && (!input.expiresAt || input.expiresAt.getTime() > ownExpiry.getTime())) {
+        const days = Math.floor((ownExpiry.getTime() - Date.now()) / 86_400_000);
+        throw forbidden(
+          `"${principal.name}" uses a token that expires at ${ownExpiry.toISOString()}; a token it creates cannot outlive it: set "expiresInDays" to at most ${days}` +
+            (days < 1 ? " (less than a day is left: ask an admin whose token lasts longer)" : ""),
+        );
+      }
+    });
+    return this.createToken(input, principal.name);
+  }
+
+  /** The tokens `principal` may manage (within its own scope; every token for an unrestricted admin), newest first. */
+  async listTokensFor(principal: Principal): Promise<TokenInfo[]> {
+    return (await this.tokens.list()).filter((t) => mayManage(principal, t));
+  }
+
+  /** Revokes a token; false when there is no such token. Unchecked: for the trusted local principal. */
   async revokeToken(id: string, actor: string): Promise<boolean> {
     const ok = await this.tokens.revoke(id);
     if (ok) await this.log.record("token.revoked", actor, id);
     return ok;
   }
 
+  /** Revokes a token on behalf of `principal`: FORBIDDEN when the token grants more than the principal has; false when there is none. */
+  async revokeTokenAs(principal: Principal, id: string): Promise<boolean> {
+    const token = await this.tokens.get(id);
+    if (!token) return false;
+    await this.refusing(principal, "token.revoke.refused", async () => {
+      if (!mayManage(principal, token)) {
+        const on = token.workflows ? `${token.workflows.length} workflow${token.workflows.length > 1 ? "s" : ""} not all within its grants` : "every workflow";
+        throw forbidden(`"${principal.name}" may not revoke token "${id}": it grants ${token.role} on ${on}`);
+      }
+    }, id);
+    return this.revokeToken(id, principal.name);
+  }
+
+  /**
+   * A one-time sign-in code for someone else, on behalf of `principal`. A login code's session
+   * grants every workflow, so a principal limited to some workflows may not create one; the role
+   * is at most the principal's own.
+   */
+  async inviteAs(principal: Principal, input: { name: string; role: Role }): Promise<string> {
+    await this.refusing(principal, "invite.refused", async () => {
+      assertUnrestricted(principal, "an invite (its sign-in grants every workflow)");
+      assertMayGrant(principal, { role: input.role, workflows: null }, "invite");
+    }, input.name);
+    const code = await this.sessions.createLoginCode(input);
+    await this.log.record("invite.created", principal.name, input.name, { role: input.role });
+    return code;
+  }
+
   /** A one-time login URL for `base` (e.g. http://127.0.0.1:5175). The code travels in the fragment, so it never reaches server logs. */
   async loginUrl(base: string, opts: { name?: string; role?: Role } = {}): Promise<string> {
     const code = await this.sessions.createLoginCode(opts);
     return `${base.replace(/\/+$/, "")}/login#code=${code}`;
+  }
+
+  /** When the principal's own credential (its API token, also behind a token's session) expires; null for never or unknown. */
+  private async expiryOf(principal: Principal): Promise<Date | null> {
+    if (principal.via === "local" || !principal.id.startsWith("tok_")) return null;
+    return (await this.tokens.get(principal.id))?.expiresAt ?? null;
+  }
+
+  /** Runs a scope check; a refusal is recorded in the security log (an escalation attempt) and rethrown. */
+  private async refusing(principal: Principal, action: string, check: () => Promise<void>, target?: string): Promise<void> {
+    try {
+      await check();
+    } catch (err) {
+      if (err instanceof AccessError) await this.log.record(action, principal.name, target ?? principal.id, { reason: err.message });
+      throw err;
+    }
   }
 }

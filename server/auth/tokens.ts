@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Principal } from "./principal.js";
 import { RoleSchema, type Role } from "./roles.js";
+import { normalizeWorkflows } from "./scope.js";
 import { newSecret, sha256Hex } from "./secret-hash.js";
 
 /** Every token secret starts with this, so secret scanners and people can recognize it. */
@@ -26,7 +27,7 @@ export interface TokenInfo {
 export interface CreateTokenInput {
   name: string;
   role: Role;
-  /** Limit the token to these workflows (omit for every workflow). */
+  /** Limit the token to these workflows (omit, null or empty for every workflow). */
   workflows?: string[] | null;
   createdBy: string;
   expiresAt?: Date | null;
@@ -85,7 +86,7 @@ export class TokenStore {
   /** Creates a token; the returned `secret` is never stored and cannot be shown again. */
   async create(input: CreateTokenInput): Promise<{ token: TokenInfo; secret: string }> {
     const secret = newSecret(TOKEN_PREFIX);
-    const workflows = input.workflows?.length ? [...new Set(input.workflows)].sort() : null;
+    const workflows = normalizeWorkflows(input.workflows);
     const row = await this.prisma.apiToken.create({
       data: {
         id: `tok_${randomBytes(6).toString("hex")}`,

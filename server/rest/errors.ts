@@ -1,11 +1,13 @@
 /**
  * REST error bodies: `{ error: { code, message, issues? } }`. Engine errors keep their code and
  * get their status from the ONE mapping in trpc.ts (httpStatusOf); zod errors become 400s with
- * field paths.
+ * field paths. A server fault answers `{ code: "INTERNAL", message: "internal error (ref <id>)",
+ * correlationId }`: the server logs the full error under that id (server/safe-errors.ts).
  */
 import { ZodError } from "zod";
 import { FlowtuneError, GraphValidationError } from "../../engine/browser.js";
 import { AccessError } from "../auth/errors.js";
+import { correlationIdOf, internalErrorMessage, sanitizeErrorText } from "../safe-errors.js";
 import { httpStatusOf } from "../trpc.js";
 
 export interface RestIssue {
@@ -15,7 +17,8 @@ export interface RestIssue {
 }
 
 export interface RestErrorBody {
-  error: { code: string; message: string; issues?: RestIssue[] };
+  /** `correlationId`: on 5xx only, the id the server logged the full error under. */
+  error: { code: string; message: string; issues?: RestIssue[]; correlationId?: string };
 }
 
 /** An error raised by the REST layer itself, with its HTTP status. */
@@ -54,9 +57,19 @@ export function toRestError(err: unknown, renameField: (field: string) => string
   if (err instanceof FlowtuneError) {
     const located = err instanceof GraphValidationError ? err.issues : err.location.field || err.location.nodeId ? [{ ...err.location, message: err.message }] : [];
     const issues = located.map((i) => ({ path: i.field ? renameField(i.field) : i.nodeId ? `node:${i.nodeId}` : "", message: i.message }));
-    return { status: httpStatusOf(err), body: { error: { code: err.code, message: err.message, ...(issues.length ? { issues } : {}) } } };
+    const status = httpStatusOf(err);
+    if (status === 500) {
+      // An engine fault (e.g. NODE_EXECUTION_FAILED) keeps its code; its text is sanitized and logged under the id.
+      const correlationId = correlationIdOf(err);
+      return { status, body: { error: { code: err.code, message: `${sanitizeErrorText(err.message)} (ref ${correlationId})`, correlationId } } };
+    }
+    return { status, body: { error: { code: err.code, message: err.message, ...(issues.length ? { issues } : {}) } } };
   }
   const status = httpStatusOf(err);
-  // Server faults do not leak internals.
-  return { status, body: { error: { code: "INTERNAL", message: status >= 500 ? "internal error" : String(err) } } };
+  // Server faults do not leak internals: a code, a message and the id the server logged the error under.
+  if (status >= 500) {
+    const correlationId = correlationIdOf(err);
+    return { status, body: { error: { code: "INTERNAL", message: internalErrorMessage(correlationId), correlationId } } };
+  }
+  return { status, body: { error: { code: "INTERNAL", message: sanitizeErrorText(String(err)) } } };
 }

@@ -53,6 +53,12 @@ export function openApiDocument(): Json {
         post: {
           operationId: "startOptimization",
           summary: "Start an optimization in the background (role: editor).",
+          description:
+            "The body follows the contract: node_ids, optimizer, objective {metric, direction: \"maximize\" | \"minimize\" (\"max\" / \"min\" also accepted)}, " +
+            "limits {iterations, time_seconds}. Every field is optional when the workflow has an optimizer node targeting node_ids (or exactly one " +
+            "optimizer node, or the one named in optimizer_node): what the body leaves out — dataset, node_ids, optimizer, objective, limits — comes from " +
+            "that node, and so do its searchSpace, constraints, split, regressionTolerance, concurrency and reflection settings. A field missing with no " +
+            "node to take it from is a 400 naming it; a dataset the node names that was never imported is a 404 naming `dataset`.",
           ...needs("editor"),
           parameters: [workflowId],
           requestBody: { required: true, content: json("OptimizeRequest") },
@@ -81,6 +87,7 @@ export function openApiDocument(): Json {
         post: {
           operationId: "promoteParameters",
           summary: "Point production at a version (role: editor).",
+          description: 'The version is a number or a string: 2, "2" and "v2" all mean version 2; anything else is a 400 naming `version`.',
           ...needs("editor"),
           parameters: [workflowId, nodeId],
           requestBody: { required: true, content: json("PromoteRequest") },
@@ -91,6 +98,7 @@ export function openApiDocument(): Json {
         post: {
           operationId: "rollbackParameters",
           summary: "Move production back (to `to`, or undo the last promotion) (role: editor).",
+          description: 'The target is `to` (or `version`), a number or a string: 2, "2" or "v2". Without one, the last promotion is undone.',
           ...needs("editor"),
           parameters: [workflowId, nodeId],
           requestBody: { required: true, content: json("RollbackRequest") },

@@ -3,31 +3,14 @@
  * (`GET /api/optimizations/{run_id}`). Wire names are snake_case; the service speaks the engine's config.
  */
 import { z } from "zod";
-import { NodeIdSchema, OPTIMIZER_STRATEGIES, type OptimizeConfigInput } from "../../engine/browser.js";
 import type { OptimizationRunRecord } from "../store/optimizations.js";
 import type { AppServices } from "../services/app.js";
 import { RestError } from "./errors.js";
+import { OptimizeBodySchema, resolveOptimizeRequest } from "./optimize-request.js";
+import { parseBody } from "./parse-body.js";
 import type { RestRoute } from "./types.js";
 
-const Objective = z.strictObject({ metric: z.string().min(1), direction: z.enum(["max", "min"]) });
-
-/** Body of POST /api/workflows/{workflow_id}/optimize. */
-export const OptimizeBodySchema = z.strictObject({
-  node_ids: z.array(NodeIdSchema).min(1),
-  optimizer: z.enum(OPTIMIZER_STRATEGIES),
-  objective: z.union([Objective, z.array(Objective).min(1)]),
-  limits: z.strictObject({
-    iterations: z.number().int().min(1).max(10_000).optional(),
-    time_seconds: z.number().positive().optional(),
-    /** Hard token budget (the server's cap applies when absent). */
-    max_tokens: z.number().int().positive().optional(),
-    /** Hard cost budget in USD (the server's cap applies when absent). */
-    max_cost_usd: z.number().positive().optional(),
-  }),
-  dataset: z.string().min(1).max(200),
-  seed: z.number().int().optional(),
-});
-export type OptimizeBody = z.infer<typeof OptimizeBodySchema>;
+export { OptimizeBodySchema, type OptimizeBody } from "./optimize-request.js";
 
 /** 202 reply of the optimize endpoint. */
 export const OptimizeAcceptedSchema = z.object({ run_id: z.string(), status: z.literal("running") });
@@ -43,29 +26,18 @@ export const OptimizationStateSchema = z.object({
   best: z.unknown().optional(),
   baseline: z.unknown().optional(),
   pareto: z.unknown().optional(),
+  /** Totals of every model call the run made (candidates, minibatches, reflection, test re-scoring), across resumes. */
   tokens_spent: z.number(),
   cost_spent: z.number(),
   llm_calls: z.number().int(),
+  /** Why the search stopped (once completed); a budget stop starts with "budget exhausted". */
+  stop_reason: z.string().optional(),
+  /** True when the budget ended the run. */
+  budget_exhausted: z.boolean(),
   started_at: z.string(),
   finished_at: z.string().optional(),
 });
 export type OptimizationState = z.infer<typeof OptimizationStateSchema>;
-
-/** Maps the wire body to the engine's optimize config. */
-export function toOptimizeConfig(body: OptimizeBody): OptimizeConfigInput {
-  return {
-    targets: body.node_ids,
-    strategy: body.optimizer,
-    objectives: Array.isArray(body.objective) ? body.objective : [body.objective],
-    limits: {
-      ...(body.limits.iterations !== undefined ? { maxCandidates: body.limits.iterations } : {}),
-      ...(body.limits.time_seconds !== undefined ? { maxTimeMs: Math.max(1, Math.round(body.limits.time_seconds * 1000)) } : {}),
-      ...(body.limits.max_tokens !== undefined ? { budgetTokens: body.limits.max_tokens } : {}),
-      ...(body.limits.max_cost_usd !== undefined ? { budgetCostUsd: body.limits.max_cost_usd } : {}),
-    },
-    ...(body.seed !== undefined ? { seed: body.seed } : {}),
-  };
-}
 
 // Engine config field → wire field, for located errors (checkConfig reports `targets`, `objectives.0.metric`, …).
 const FIELD_NAMES: Record<string, string> = { targets: "node_ids", strategy: "optimizer", objectives: "objective", "limits.maxCandidates": "limits.iterations", "limits.maxTimeMs": "limits.time_seconds", "limits.budgetTokens": "limits.max_tokens", "limits.budgetCostUsd": "limits.max_cost_usd" };
@@ -101,6 +73,8 @@ export async function optimizationState(services: AppServices, run: Optimization
     tokens_spent: run.tokensSpent,
     cost_spent: run.costSpent,
     llm_calls: run.llmCalls,
+    ...(run.stopReason !== null ? { stop_reason: run.stopReason } : {}),
+    budget_exhausted: run.budgetExhausted,
     started_at: run.startedAt.toISOString(),
     ...(run.finishedAt ? { finished_at: run.finishedAt.toISOString() } : {}),
   };
@@ -115,9 +89,13 @@ export const optimizationRoutes: RestRoute[] = [
     role: "editor",
     async handler({ params, body, services, principal, access }) {
       access.workflow(params.workflow_id);
-      const parsed = OptimizeBodySchema.parse(body);
+      const parsed = parseBody(OptimizeBodySchema, body);
+      const wf = await services.workflows.get(params.workflow_id);
+      if (!wf) throw new RestError(404, "NOT_FOUND", `workflow "${params.workflow_id}" not found`);
+      // What the body leaves out comes from the workflow's optimizer node (dataset, node_ids, objective, …).
+      const { config, dataset } = await resolveOptimizeRequest(parsed, wf.graph, { exists: async (name) => (await services.datasets.get(name, undefined, { limit: 0 })) !== undefined });
       services.auth.takeStart(principal);
-      const { runId } = await services.optimizer.start({ workflowId: params.workflow_id, config: toOptimizeConfig(parsed), dataset: parsed.dataset, actor: principal.name });
+      const { runId } = await services.optimizer.start({ workflowId: params.workflow_id, config, dataset, actor: principal.name });
       return { status: 202, body: { run_id: runId, status: "running" } };
     },
   },

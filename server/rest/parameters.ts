@@ -3,16 +3,26 @@
  * (`/api/workflows/{workflow_id}/parameters/{node_id}[/promote|/rollback]`).
  */
 import { z } from "zod";
+import { ReasonSchema } from "../../engine/schema/labels.js";
 import type { ParameterVersionRecord } from "../store/parameters.js";
+import { parseBody } from "./parse-body.js";
 import type { RestRoute } from "./types.js";
 
-const Version = z.number().int().min(1);
-const Reason = z.string().trim().min(1).max(2000);
+const VERSION_HINT = 'must be a version number: 2, "2" or "v2"';
+
+/** A version as the contract writes it ("v3", a string) or as a number: 2, "2", "v2" all mean version 2. */
+export const VersionRefSchema = z
+  .union([z.number().int({ error: VERSION_HINT }).min(1, { error: VERSION_HINT }), z.string().regex(/^[vV]?[1-9][0-9]{0,8}$/, { error: VERSION_HINT })], { error: VERSION_HINT })
+  .transform((v) => (typeof v === "number" ? v : Number(v.replace(/^v/i, ""))));
+const Reason = ReasonSchema;
 
 /** Body of POST …/promote. */
-export const PromoteBodySchema = z.strictObject({ version: Version, reason: Reason });
+export const PromoteBodySchema = z.strictObject({ version: VersionRefSchema, reason: Reason });
 /** Body of POST …/rollback (without `to`: undo the last promotion). */
-export const RollbackBodySchema = z.strictObject({ to: Version.optional(), reason: Reason });
+export const RollbackBodySchema = z.strictObject({ to: VersionRefSchema.optional(), version: VersionRefSchema.optional(), reason: Reason }).refine((b) => b.to === undefined || b.version === undefined, {
+  error: "give the target version as `to` or as `version`, not both",
+  path: ["version"],
+});
 
 /** 200 reply of GET …/parameters/{node_id}. */
 export const ProductionParametersSchema = z.object({
@@ -73,7 +83,7 @@ export const parameterRoutes: RestRoute[] = [
     role: "editor",
     async handler({ params, body, services, principal, access }) {
       access.workflow(params.workflow_id);
-      const { version, reason } = PromoteBodySchema.parse(body);
+      const { version, reason } = parseBody(PromoteBodySchema, body);
       const moved = await services.parameters.promote({ workflowId: params.workflow_id, nodeId: params.node_id, version, reason, actor: principal.name });
       return { status: 200, body: { status: "promoted", active_version: moved.to } };
     },
@@ -84,7 +94,9 @@ export const parameterRoutes: RestRoute[] = [
     role: "editor",
     async handler({ params, body, services, principal, access }) {
       access.workflow(params.workflow_id);
-      const { to, reason } = RollbackBodySchema.parse(body);
+      const parsed = parseBody(RollbackBodySchema, body);
+      const { reason } = parsed;
+      const to = parsed.to ?? parsed.version;
       const moved = await services.parameters.rollback({ workflowId: params.workflow_id, nodeId: params.node_id, to, reason, actor: principal.name });
       return { status: 200, body: { status: "rolled_back", active_version: moved.to } };
     },

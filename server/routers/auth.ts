@@ -8,10 +8,14 @@ const viewer = procedure("viewer");
 const admin = procedure("admin");
 
 const tokensRouter = router({
-  /** Every API token (never a secret), newest first. */
-  list: admin.query(({ ctx }) => ctx.services.auth.tokens.list()),
+  /** The API tokens the caller may manage (never a secret), newest first: all of them for an unrestricted admin, only those within its grants for a limited one. */
+  list: admin.query(({ ctx }) => ctx.services.auth.listTokensFor(ctx.principal)),
 
-  /** Creates a token; the secret is in this reply only and cannot be shown again. */
+  /**
+   * Creates a token within the caller's own scope (role at most its own; a caller limited to some
+   * workflows must list workflows within its grants; no later expiry than the caller's token).
+   * The secret is in this reply only and cannot be shown again.
+   */
   create: admin
     .input(
       z.object({
@@ -22,20 +26,17 @@ const tokensRouter = router({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.auth.createToken(
-        {
-          name: input.name,
-          role: input.role,
-          workflows: input.workflows,
-          expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
-        },
-        ctx.principal.name,
-      ),
+      ctx.services.auth.createTokenAs(ctx.principal, {
+        name: input.name,
+        role: input.role,
+        workflows: input.workflows,
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      }),
     ),
 
-  /** Revokes a token and ends its browser sessions. */
+  /** Revokes a token (within the caller's scope, FORBIDDEN otherwise) and ends its browser sessions. */
   revoke: admin.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
-    if (!(await ctx.services.auth.revokeToken(input.id, ctx.principal.name))) {
+    if (!(await ctx.services.auth.revokeTokenAs(ctx.principal, input.id))) {
       throw new TRPCError({ code: "NOT_FOUND", message: `token "${input.id}" not found` });
     }
     return { ok: true as const };
@@ -51,17 +52,19 @@ export const authRouter = router({
 
   tokens: tokensRouter,
 
-  /** A one-time sign-in code for someone else (open `/login#code=<code>` on this server). */
+  /**
+   * A one-time sign-in code for someone else (open `/login#code=<code>` on this server). Its
+   * session grants every workflow, so only an unrestricted admin may invite.
+   */
   invite: admin
     .input(z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema }))
-    .mutation(async ({ ctx, input }) => {
-      const code = await ctx.services.auth.sessions.createLoginCode(input);
-      await ctx.services.auth.log.record("invite.created", ctx.principal.name, input.name, { role: input.role });
-      return { code };
-    }),
+    .mutation(async ({ ctx, input }) => ({ code: await ctx.services.auth.inviteAs(ctx.principal, input) })),
 
-  /** Security events (tokens, sign-ins, provider changes), newest first. */
+  /** Security events (tokens, sign-ins, provider changes), newest first; they span every workflow, so an unrestricted admin only. */
   securityLog: admin
     .input(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }))
-    .query(({ ctx, input }) => ctx.services.auth.log.list(input.limit)),
+    .query(({ ctx, input }) => {
+      ctx.access.unlimited("reading the security log");
+      return ctx.services.auth.log.list(input.limit);
+    }),
 });

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { OptimizeConfigSchema, splitIndices } from "../../engine/index.js";
+import { FlowtuneError, OptimizeConfigSchema, splitIndices } from "../../engine/index.js";
+import { DatasetFileNameSchema, DatasetNameSchema } from "../../engine/schema/labels.js";
 import { procedure, router } from "../trpc.js";
 
 const viewer = procedure("viewer");
@@ -21,12 +22,16 @@ export const datasetsRouter = router({
   import: editor
     .input(
       z.object({
-        name: z.string().trim().min(1).max(200),
-        fileName: z.string().min(1).max(255),
-        text: z.string().min(1).max(MAX_DATASET_TEXT, `a dataset may have at most ${MAX_DATASET_TEXT} characters`),
+        name: DatasetNameSchema,
+        fileName: DatasetFileNameSchema,
+        // Size only: an empty text is refused below with a message naming the file, not as a zod issue list.
+        text: z.string().max(MAX_DATASET_TEXT, `a dataset may have at most ${MAX_DATASET_TEXT} characters`),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.datasets.importDataset(input)),
+    .mutation(({ ctx, input }) => {
+      if (!input.text.trim()) throw new FlowtuneError("INPUT_INVALID", `dataset file "${input.fileName}" is empty: it has no rows`, { field: "text" });
+      return ctx.services.datasets.importDataset(input);
+    }),
 
   /** Every version of every dataset, by name, newest version first. */
   list: viewer.query(({ ctx }) => ctx.services.datasets.list()),

@@ -30,6 +30,7 @@ export const optimizationsRouter = router({
       return ctx.services.optimizer.start({ ...input, actor: ctx.principal.name });
     }),
 
+  /** The run record: status, summaries (test figures null when not re-scored), totals of every model call, stopReason, budgetExhausted. */
   get: viewer.input(RunRef).query(async ({ ctx, input }) => {
     const run = await ctx.services.optimizer.get(input.runId);
     if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `optimization run "${input.runId}" not found` });
@@ -60,7 +61,11 @@ export const optimizationsRouter = router({
     return ctx.services.optimizer.cancel(input.runId);
   }),
 
-  /** Continues an interrupted or cancelled optimization in the background (stored candidates are not re-evaluated). */
+  /**
+   * Continues an interrupted or cancelled optimization, or one that failed for a transient cause
+   * (error code TRANSIENT or INTERRUPTED), in the background: stored candidates are not
+   * re-evaluated and the recorded spend carries on. CONFLICT (saying why) for a real failure.
+   */
   resume: editor.input(RunRef).mutation(async ({ ctx, input }) => {
     await ctx.access.optimization(input.runId);
     ctx.services.auth.takeStart(ctx.principal);

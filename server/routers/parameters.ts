@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NodeIdSchema } from "../../engine/browser.js";
+import { ReasonSchema } from "../../engine/schema/labels.js";
 import { procedure, router } from "../trpc.js";
 
 const viewer = procedure("viewer");
@@ -7,7 +8,7 @@ const editor = procedure("editor");
 
 const NodeRef = z.object({ workflowId: NodeIdSchema, nodeId: NodeIdSchema });
 const Version = z.number().int().min(1);
-const Reason = z.string().trim().min(1).max(2000);
+const Reason = ReasonSchema;
 
 export const parametersRouter = router({
   /** Every version of an AI node (oldest first) and its production version; creates v1 on first touch. */

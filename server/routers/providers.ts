@@ -14,6 +14,7 @@ export const providersRouter = router({
   /**
    * Creates or replaces a stored openai-compatible provider. `apiKey`: omitted keeps the stored
    * key, null removes it. The base URL must pass the SSRF check (BAD_REQUEST otherwise).
+   * Providers serve every workflow: an admin limited to some workflows may not change them.
    */
   upsert: admin
     .input(
@@ -24,15 +25,17 @@ export const providersRouter = router({
         allowPrivateNetwork: z.boolean().default(false),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.services.providerConfigs.upsert(
+    .mutation(({ ctx, input }) => {
+      ctx.access.unlimited("changing a provider");
+      return ctx.services.providerConfigs.upsert(
         { id: input.id, baseUrl: input.baseUrl, apiKey: input.apiKey, allowPrivateNetwork: input.allowPrivateNetwork },
         ctx.principal.name,
-      ),
-    ),
+      );
+    }),
 
-  /** Deletes a stored provider; NOT_FOUND when there is none. */
+  /** Deletes a stored provider (unrestricted admins only, as upsert); NOT_FOUND when there is none. */
   delete: admin.input(z.object({ id: ProviderId })).mutation(async ({ ctx, input }) => {
+    ctx.access.unlimited("deleting a provider");
     await ctx.services.providerConfigs.delete(input.id, ctx.principal.name);
     return { ok: true as const };
   }),

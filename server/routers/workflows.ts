@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { GraphValidationError, NodeIdSchema, parseGraph, type Graph, type GraphInput } from "../../engine/browser.js";
+import { NoteSchema } from "../../engine/schema/labels.js";
 import type { Access } from "../auth/access.js";
 import { diffGraphs } from "../store/workflow-diff.js";
 import { storableGraph, type SaveMode, type WorkflowRecord } from "../store/workflows.js";
@@ -22,7 +23,7 @@ const GraphDocument = z.custom<GraphInput>((v) => typeof v === "object" && v !==
 /** `$schema` written into exported graph files (relative, as in examples/*.flow.json). */
 export const GRAPH_SCHEMA_REF = "../docs/graph.schema.json";
 
-const Note = z.string().max(2000).optional();
+const Note = NoteSchema.optional();
 const Version = z.number().int().min(1);
 const WorkflowRef = z.object({ id: NodeIdSchema });
 const VersionRef = z.object({ id: NodeIdSchema, version: Version });

@@ -6,6 +6,7 @@ import { createOptimizationStore, type OptimizationStore } from "../store/optimi
 import { createParameterStore } from "../store/parameters.js";
 import { createRunHistoryStore, type RunHistoryStore } from "../store/run-history.js";
 import { createWorkflowStore, type WorkflowStore } from "../store/workflows.js";
+import { ProcessLease, pruneLeases, type ProcessKind } from "../store/leases.js";
 import { AuthService, type AuthPolicy } from "../auth/service.js";
 import { seedExamples } from "./examples.js";
 import { OptimizationService, type OptimizationPolicy } from "./optimizations.js";
@@ -17,6 +18,7 @@ import { Keyring } from "../secrets/keyring.js";
 import { SecretRedactor } from "../secrets/redact.js";
 import { createProviderConfigStore } from "../store/provider-configs.js";
 import { RunService } from "./runs.js";
+import { configureLimits, limitsFromEnv, type ResourceLimits } from "../../engine/limits.js";
 
 /** Everything the server and the CLI share: database, stores, providers, the run service. */
 export interface AppServices {
@@ -40,6 +42,13 @@ export interface AppServices {
   auth: AuthService;
   /** Removes every known secret (provider API keys) from a text bound for a client or a log. */
   redact(text: string): string;
+  /** This process's lease: the owner id of the runs and optimizations it executes (registered on first use). */
+  lease: ProcessLease;
+  /**
+   * Interrupts the runs and optimizations of processes that are gone (never a live process's)
+   * and deletes their leases; returns what it marked.
+   */
+  sweep(): Promise<{ runs: string[]; optimizations: string[] }>;
   /** Stops taking jobs, interrupts running optimizations (resumable), cancels live runs, closes the database. */
   close(): Promise<void>;
 }
@@ -66,13 +75,52 @@ export async function createAppServices(
     authPolicy?: Partial<AuthPolicy>;
     /** Server-side limits on optimizations (per-user concurrency, budget caps). */
     optimizationPolicy?: Partial<OptimizationPolicy>;
+    /** Limits on user text (templates, expressions, regexes, JSON, the sim's input); defaults in docs/security.md, then FLOWTUNE_LIMIT_* variables, then these. */
+    limits?: Partial<ResourceLimits>;
+    /**
+     * This process's role in run ownership (server/store/leases.ts). `server`: registers its lease
+     * at start-up, sweeps dead processes' work then and every `sweepIntervalMs` (default half the
+     * lease). `cli`/`worker` (default `cli`): registers only when it first executes something (a
+     * read-only command never does) and sweeps once then.
+     */
+    process?: { kind?: ProcessKind; leaseMs?: number; heartbeatMs?: number; skewMs?: number; hostname?: string; sweepIntervalMs?: number };
   } = {},
 ): Promise<AppServices> {
+  configureLimits({ ...limitsFromEnv(process.env), ...opts.limits });
   const db = await openDatabase({ url: opts.databaseUrl });
+  const kind = opts.process?.kind ?? "cli";
+  const lease = new ProcessLease(db.prisma, {
+    kind,
+    leaseMs: opts.process?.leaseMs,
+    heartbeatMs: opts.process?.heartbeatMs,
+    skewMs: opts.process?.skewMs,
+    hostname: opts.process?.hostname,
+    // A command that executes work cleans up after dead processes first; a read-only one never registers.
+    onRegistered: kind === "server" ? undefined : () => reportSweep(),
+  });
   const workflows = createWorkflowStore(db.prisma);
-  const history = createRunHistoryStore(db.prisma);
+  const history = createRunHistoryStore(db.prisma, { owner: lease });
   const datasets = createDatasetStore(db.prisma);
-  const optimizations = createOptimizationStore(db.prisma);
+  const optimizations = createOptimizationStore(db.prisma, { owner: lease });
+  let sweeping: Promise<{ runs: string[]; optimizations: string[] }> | undefined;
+  /** One sweep at a time: runs, then optimizations, then the leases of the gone processes. */
+  const sweep = () =>
+    (sweeping ??= (async () => {
+      try {
+        const runIds = await history.markInterrupted();
+        const optimizationIds = await optimizations.markInterrupted();
+        await pruneLeases(db.prisma, lease.judgement());
+        return { runs: runIds, optimizations: optimizationIds };
+      } finally {
+        sweeping = undefined;
+      }
+    })());
+  const reportSweep = async () => {
+    const marked = await sweep();
+    if (marked.runs.length) console.warn(`flowtune: marked ${marked.runs.length} interrupted run(s) as failed`);
+    if (marked.optimizations.length) console.warn(`flowtune: marked ${marked.optimizations.length} optimization run(s) as interrupted (resumable)`);
+    return marked;
+  };
   const parameters = new ParameterService(createParameterStore(db.prisma));
   const auth = new AuthService(db.prisma, { policy: opts.authPolicy });
   // Provider API keys: encrypted at rest under the master key, redacted from what leaves the server.
@@ -90,6 +138,7 @@ export async function createAppServices(
     });
     await providerConfigs.start();
   } catch (err) {
+    await lease.release().catch(() => undefined);
     await db.close(); // a bad secret key must not leave the database open
     throw err;
   }
@@ -97,11 +146,23 @@ export async function createAppServices(
   const runs = new RunService({ history, workflows, providers, parameters });
   const jobs: JobRunner = new InProcessJobRunner({ concurrency: opts.jobConcurrency });
   const optimizer = new OptimizationService({ workflows, datasets, optimizations, parameters, providers, jobs, policy: opts.optimizationPolicy });
-  // A run the previous process left "running" can never finish: record that it was interrupted.
-  const interrupted = await history.markInterrupted();
-  if (interrupted.length) console.warn(`flowtune: marked ${interrupted.length} interrupted run(s) as failed`);
-  const stopped = await optimizations.markInterrupted();
-  if (stopped.length) console.warn(`flowtune: marked ${stopped.length} optimization run(s) as interrupted (resumable)`);
+  let sweepTimer: NodeJS.Timeout | undefined;
+  if (kind === "server") {
+    // Work a dead process left "running" can never finish: record that it was interrupted.
+    await lease.acquire();
+    await reportSweep();
+    const every = Math.max(100, opts.process?.sweepIntervalMs ?? lease.leaseMs / 2);
+    sweepTimer = setInterval(() => {
+      void reportSweep()
+        .then(async ({ optimizations: ids }) => {
+          // The server picks up what a dead process left, as at start-up.
+          if (!opts.resumeOptimizations) return;
+          for (const id of ids) await optimizer.resume(id).catch((err: unknown) => console.warn(`flowtune: optimization ${id} not resumed: ${(err as Error).message}`));
+        })
+        .catch((err: unknown) => console.warn(`flowtune: sweeping interrupted work failed: ${(err as Error).message}`));
+    }, every);
+    sweepTimer.unref();
+  }
   if (opts.seedExamples) await seedExamples(workflows);
   if (opts.resumeOptimizations) {
     const resumed = await optimizer.resumeInterrupted();
@@ -121,13 +182,22 @@ export async function createAppServices(
     auth,
     providerConfigs,
     redact: (text) => redactor.redact(text),
+    lease,
+    sweep,
     async close() {
-      const stopped = jobs.active().some((j) => j.kind === "optimization");
-      await jobs.shutdown();
-      // The shut-down optimizations were left "running"; a fresh store instance owns no run, so it marks them interrupted.
-      if (stopped) await createOptimizationStore(db.prisma).markInterrupted();
-      await runs.shutdown();
-      await db.close();
+      if (sweepTimer) clearInterval(sweepTimer);
+      await sweeping?.catch(() => undefined);
+      try {
+        await jobs.shutdown();
+        await runs.shutdown();
+        // Our own unfinished work (shut-down optimizations stay "running") is interrupted,
+        // resumable; only then does the lease go (a sweep would take its work for abandoned).
+        await history.interruptOwned();
+        await optimizations.interruptOwned();
+        await lease.release();
+      } finally {
+        await db.close();
+      }
     },
   };
 }

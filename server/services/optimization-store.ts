@@ -1,5 +1,17 @@
-import type { CandidateRecord as EngineCandidate, OptimizationStore as EngineStore, OptimizeConfig } from "../../engine/index.js";
+import { errorMessage, type CandidateRecord as EngineCandidate, type ErrorInfo, type OptimizationStore as EngineStore, type OptimizeConfig } from "../../engine/index.js";
 import type { OptimizationStore } from "../store/optimizations.js";
+import { isTransientDbError } from "../store/transient.js";
+
+/**
+ * How a failed optimization's error is stored: a transient database failure (lock contention, a
+ * write that timed out) is code TRANSIENT with a plain message — the run may be resumed, and the
+ * driver's text (paths, query excerpts) stays out of what clients read; anything else is
+ * OPTIMIZATION_FAILED with its message.
+ */
+export function optimizationFailure(err: unknown, message = errorMessage(err)): ErrorInfo {
+  if (isTransientDbError(err)) return { code: "TRANSIENT", message: "a database write failed under contention (transient); resume the optimization to continue" };
+  return { code: "OPTIMIZATION_FAILED", message };
+}
 
 /** Adapts the SQLite optimization store to the engine's persistence interface. */
 export function engineOptimizationStore(store: OptimizationStore): EngineStore {
@@ -36,13 +48,23 @@ export function engineOptimizationStore(store: OptimizationStore): EngineStore {
         llmCalls: c.llmCalls,
       });
     },
+    async saveSpend(runId, spend) {
+      await store.recordSpend(runId, spend);
+    },
+    async loadSpend(runId) {
+      const run = await store.getRun(runId);
+      return { tokens: run?.tokensSpent ?? 0, costUsd: run?.costSpent ?? 0, llmCalls: run?.llmCalls ?? 0 };
+    },
     async finishRun(runId, r) {
+      const error = r.error === undefined ? undefined : r.status === "cancelled" ? { code: "RUN_CANCELLED", message: r.error } : optimizationFailure(r.cause ?? r.error, r.error);
       await store.finishRun(runId, {
         status: r.status,
         baseline: r.summary?.baseline,
         best: r.summary?.best,
         pareto: r.summary?.pareto,
-        error: r.error ? { code: r.status === "cancelled" ? "RUN_CANCELLED" : "OPTIMIZATION_FAILED", message: r.error } : undefined,
+        error,
+        stopReason: r.summary?.stopReason,
+        ...(r.spend ? { tokensSpent: r.spend.tokens, costSpent: r.spend.costUsd, llmCalls: r.spend.llmCalls } : {}),
       });
     },
     async loadCandidates(runId) {

@@ -22,7 +22,7 @@ import { abortedByShutdown, ProgressChannel, type JobRunner, type Sequenced } fr
 import type { DatasetStore } from "../store/datasets.js";
 import type { CandidateRecord, OptimizationRunRecord, OptimizationStatus, OptimizationStore } from "../store/optimizations.js";
 import type { WorkflowStore } from "../store/workflows.js";
-import { engineOptimizationStore } from "./optimization-store.js";
+import { engineOptimizationStore, optimizationFailure } from "./optimization-store.js";
 import type { ParameterService } from "./parameters.js";
 
 // Finished runs' progress stays in memory briefly so a late subscriber still reads it live.
@@ -47,10 +47,14 @@ export interface OptimizationProgress {
   maxCandidates: number;
   /** The best candidate so far by the objectives (name → value). */
   best?: { index: number; objectives: Record<string, number> };
+  /** The run's totals so far: every model call, across resumes. */
   spend: { tokens: number; costUsd: number; llmCalls: number };
   error?: string;
   /** On completion: the versions the front was saved as. */
   versions?: SavedVersion[];
+  /** On completion: why the search stopped, and whether the budget ended it. */
+  stopReason?: string;
+  budgetExhausted?: boolean;
 }
 
 export type OptimizationProgressEvent = Sequenced<OptimizationProgress>;
@@ -200,8 +204,10 @@ export class OptimizationService {
   }
 
   /**
-   * Continues an interrupted or cancelled run in the background: stored candidates are replayed,
-   * not re-evaluated. CONFLICT when it is running, completed or failed, or was started from a file.
+   * Continues an interrupted or cancelled run, or one that failed for a transient cause (error
+   * code TRANSIENT or INTERRUPTED), in the background: stored candidates are replayed, not
+   * re-evaluated, and the recorded spend carries on. CONFLICT when it is running, completed or
+   * failed for a real cause, or was started from a file.
    */
   async resume(runId: string, actor?: string): Promise<{ runId: string }> {
     return this.withUserLock(actor, async () => {
@@ -329,7 +335,8 @@ export class OptimizationService {
           workflowId,
           nodeId,
           params,
-          metrics: { validation: p.validation, test: p.test },
+          // A front member not re-scored on test says why instead of carrying zeros.
+          metrics: p.test ? { validation: p.validation, test: p.test } : { validation: p.validation, testStatus: p.testStatus },
           datasetId: datasetId ?? null,
           optimizationRunId: result.runId,
           sourceCandidateId: rows.find((r) => r.index === p.index)?.id ?? null,
@@ -364,7 +371,8 @@ export class OptimizationService {
       throw new FlowtuneError("CONFLICT", `candidate ${index} was rejected (${validation.rejectReason ?? "no reason recorded"}); only evaluated candidates can be saved`, { field: "index" });
     }
     if (validation.status !== "evaluated") throw new FlowtuneError("CONFLICT", `candidate ${index} ${validation.status}; only evaluated candidates can be saved`, { field: "index" });
-    const test = rows.find((c) => c.split === "test");
+    // Only a complete test re-score is a test figure (a failed one was cut short).
+    const test = rows.find((c) => c.split === "test" && c.status !== "failed");
     const scores = (c: CandidateRecord | undefined) => {
       if (!c?.metrics) return undefined;
       const { origin: _origin, ...metrics } = c.metrics;
@@ -403,7 +411,7 @@ export class OptimizationService {
       run: async (signal) => {
         const { store, settled } = this.jobStore(signal);
         try {
-          const { versions } = await this.execute({
+          const { result, versions } = await this.execute({
             workflowId,
             config,
             rows,
@@ -413,14 +421,24 @@ export class OptimizationService {
             store,
             onProgress: (p) => channel.push(this.progressEvent(runId, p, names)),
           });
-          channel.close({ ...this.statusEvent(runId, "completed"), versions });
+          channel.close({
+            ...this.statusEvent(runId, "completed"),
+            spend: { tokens: result.tokensSpent, costUsd: result.costSpent, llmCalls: result.llmCalls },
+            versions,
+            stopReason: result.stopReason,
+            budgetExhausted: result.budgetExhausted,
+          });
         } catch (err) {
           await settled();
           let status: OptimizationStatus = abortedByShutdown(signal) ? "interrupted" : signal.aborted ? "cancelled" : "failed";
           if (status !== "interrupted") {
             // A run the loop could not finish (e.g. it failed before the loop started) is finished here.
-            await this.deps.optimizations.finishRun(runId, { status, error: { code: status === "cancelled" ? "RUN_CANCELLED" : "OPTIMIZATION_FAILED", message: (err as Error).message } }).catch(() => undefined);
-            status = (await this.get(runId))?.status ?? status;
+            const error = status === "cancelled" ? { code: "RUN_CANCELLED", message: (err as Error).message } : optimizationFailure(err);
+            await this.deps.optimizations.finishRun(runId, { status, error }).catch(() => undefined);
+            const stored = await this.get(runId).catch(() => undefined);
+            status = stored?.status ?? status;
+            channel.close({ ...this.statusEvent(runId, status), error: stored?.error?.message ?? error.message });
+            return;
           }
           channel.close({ ...this.statusEvent(runId, status), error: (err as Error).message });
         } finally {
@@ -503,6 +521,7 @@ export class OptimizationService {
       best: best ? { index: best.index, objectives: Object.fromEntries(names.map((n) => [n, best.validation[n]])) } : undefined,
       spend: { tokens: run.tokensSpent, costUsd: run.costSpent, llmCalls: run.llmCalls },
       error: run.error?.message,
+      ...(run.stopReason !== null ? { stopReason: run.stopReason, budgetExhausted: run.budgetExhausted } : {}),
     };
   }
 

@@ -5,7 +5,8 @@
  * CLI while the server runs) is noticed through the store's revision, one cheap query per
  * resolve. No optimizer code runs here.
  */
-import type { AiParams, Graph } from "../../engine/index.js";
+import { FlowtuneError, type AiParams, type Graph } from "../../engine/index.js";
+import { ActorNameSchema, labelProblem, ReasonSchema } from "../../engine/schema/labels.js";
 import type {
   AuditEventRecord,
   CreateVersionInput,
@@ -102,8 +103,12 @@ export class ParameterService implements ParameterResolver {
     for (const k of [...this.cache.keys()]) if (k.startsWith(`${workflowId}\u0000`)) this.cache.delete(k);
   }
 
-  /** Points production at `version` (store.promote) and invalidates the node's cache entry. */
+  /**
+   * Points production at `version` (store.promote) and invalidates the node's cache entry.
+   * INPUT_INVALID (field `reason` / `actor`) for an empty reason or control characters in either.
+   */
   async promote(args: { workflowId: string; nodeId: string; version: number; reason: string; actor: string }): Promise<MoveResult> {
+    args = { ...args, ...auditText(args) };
     try {
       return await this.store.promote(args);
     } finally {
@@ -111,8 +116,9 @@ export class ParameterService implements ParameterResolver {
     }
   }
 
-  /** Rolls production back (store.rollback) and invalidates the node's cache entry. */
+  /** Rolls production back (store.rollback) and invalidates the node's cache entry; the reason and actor are checked as for promote. */
   async rollback(args: { workflowId: string; nodeId: string; to?: number; reason: string; actor: string }): Promise<MoveResult> {
+    args = { ...args, ...auditText(args) };
     try {
       return await this.store.rollback(args);
     } finally {
@@ -157,6 +163,17 @@ export class ParameterService implements ParameterResolver {
   audit(workflowId: string, options?: { nodeId?: string; limit?: number }): Promise<AuditEventRecord[]> {
     return this.store.audit(workflowId, options);
   }
+}
+
+// Every entry point (tRPC, REST, the CLI) records the same checked text in the audit trail.
+function auditText(args: { reason: string; actor: string }): { reason: string; actor: string } {
+  const out = { reason: args.reason, actor: args.actor };
+  for (const [field, schema] of [["reason", ReasonSchema], ["actor", ActorNameSchema]] as const) {
+    const r = labelProblem(schema, args[field], field);
+    if (!r.ok) throw new FlowtuneError("INPUT_INVALID", r.message, { field });
+    out[field] = r.value;
+  }
+  return out;
 }
 
 function key(workflowId: string, nodeId: string): string {

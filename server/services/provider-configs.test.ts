@@ -144,6 +144,30 @@ describe("ProviderConfigService", () => {
     await expect(service.upsert({ id: "pub", baseUrl: "https://api.example.com/v1", allowPrivateNetwork: false }, "alice")).resolves.toMatchObject({ hasApiKey: false });
   });
 
+  it("pins the vetted addresses at connect time: a host that rebinds to loopback after the checks is refused", async () => {
+    // Public to the save-time check and to the check before the request; loopback to the connection.
+    let asked = 0;
+    const rebinding: HostLookup = async (host) => (host === "llm.example.com" ? (++asked <= 2 ? ["93.184.216.34"] : ["127.0.0.1"]) : []);
+    const { service } = make({ lookup: rebinding });
+    const port = new URL(server.url).port;
+    await service.upsert({ id: "rebind", baseUrl: `http://llm.example.com:${port}/v1`, apiKey: KEY, allowPrivateNetwork: false }, "alice");
+    const err = (await service.registry.get("rebind")!.complete(request).catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toMatch(/refused to call .*connection refused: host "llm\.example\.com" resolves to 127\.0\.0\.1/);
+    expect(err.retryable).toBe(false);
+    expect(asked).toBe(3);
+    expect(server.requests).toEqual([]);
+    await service.close();
+  });
+
+  it("a private-network provider reached by host name connects to the vetted address", async () => {
+    const { service } = make({ lookup: async (host) => (host === "ollama.lan" ? ["127.0.0.1"] : []) });
+    await service.upsert({ id: "lan", baseUrl: `http://ollama.lan:${new URL(server.url).port}/v1`, allowPrivateNetwork: true }, "alice");
+    await expect(service.registry.get("lan")!.complete(request)).resolves.toMatchObject({ text: "ok" });
+    expect(server.requests[0].headers.host).toBe(`ollama.lan:${new URL(server.url).port}`);
+    await service.close();
+  });
+
   it("CONFLICT for a fixed provider's id; invalid ids refused", async () => {
     const { service } = make();
     expect((await failure(service.upsert({ id: "sim", baseUrl: server.baseUrl, allowPrivateNetwork: true }, "a"))).code).toBe("CONFLICT");

@@ -1,20 +1,21 @@
 /**
  * API-managed providers: admins store openai-compatible endpoints (base URL + API key) in the
  * database. Keys are encrypted at rest, registered with the redactor, and never returned; base
- * URLs pass the SSRF guard when saved and again before every request (DNS rebinding).
+ * URLs pass the SSRF guard when saved and again before every request, and each provider's
+ * connections go through a pinned dispatcher that vets the addresses at connect time (DNS rebinding).
  */
 import {
   FlowtuneError,
   ProviderError,
   checkProviderUrl,
   createOpenAICompatibleProvider,
-  providerUrlGuard,
   type HostLookup,
   type OpenAICompatibleOptions,
   type Provider,
   type ProviderRegistry,
 } from "../../engine/index.js";
 import { NodeIdSchema } from "../../engine/browser.js";
+import { guardedTransport, type GuardedTransport } from "../../engine/providers/pinned-dispatcher.js";
 import { SecretDecryptError, type SecretCipher } from "../secrets/cipher.js";
 import type { SecretRedactor } from "../secrets/redact.js";
 import type { ProviderConfigRecord, ProviderConfigStore } from "../store/provider-configs.js";
@@ -53,7 +54,7 @@ export interface ProviderConfigServiceDeps {
   /** Host resolver for the URL guard (tests); default: the OS resolver. */
   lookup?: HostLookup;
   /** Extra options for the providers built (timeouts, retries, fetch in tests). */
-  providerOptions?: Partial<Omit<OpenAICompatibleOptions, "id" | "baseUrl" | "apiKey" | "urlGuard">>;
+  providerOptions?: Partial<Omit<OpenAICompatibleOptions, "id" | "baseUrl" | "apiKey" | "urlGuard" | "dispatcher">>;
   onWarning?: (message: string) => void;
 }
 
@@ -75,6 +76,8 @@ export class ProviderConfigService {
   /** Fixed providers first, then the stored ones; what runs and optimizations use. */
   readonly registry: ProviderRegistry;
   private readonly live = new Map<string, Provider>();
+  /** Each stored provider's connection pool (pinned dispatcher), closed when it is replaced or deleted. */
+  private readonly transports = new Map<string, GuardedTransport>();
   // Mutations run one at a time, so validate → write → swap is never interleaved.
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -161,6 +164,7 @@ export class ProviderConfigService {
         throw new FlowtuneError("NOT_FOUND", `stored provider "${id}" ${why}`, { field: "id" });
       }
       this.live.delete(id);
+      this.retireTransport(id);
       await this.deps.log.record("provider.delete", actor, id);
     });
   }
@@ -172,13 +176,31 @@ export class ProviderConfigService {
   private build(record: ProviderConfigRecord, apiKey: string | undefined): Provider {
     // Never removed: a replaced or deleted key may still be valid upstream and must not leak either.
     this.deps.redactor.add(apiKey);
+    const transport = guardedTransport({ allowPrivateNetwork: record.allowPrivateNetwork, lookup: this.deps.lookup });
+    this.retireTransport(record.id);
+    this.transports.set(record.id, transport);
     return createOpenAICompatibleProvider({
       ...this.deps.providerOptions,
       id: record.id,
       baseUrl: record.baseUrl,
       apiKey,
-      urlGuard: providerUrlGuard({ allowPrivateNetwork: record.allowPrivateNetwork, lookup: this.deps.lookup }),
+      urlGuard: transport.urlGuard,
+      dispatcher: transport.dispatcher,
     });
+  }
+
+  /** Closes a replaced provider's pool once its in-flight requests are done (a new one serves from now on). */
+  private retireTransport(id: string): void {
+    const old = this.transports.get(id);
+    this.transports.delete(id);
+    void old?.dispatcher.close().catch(() => undefined);
+  }
+
+  /** Closes every provider's connection pool (server shutdown); in-flight requests finish first. */
+  async close(): Promise<void> {
+    const all = [...this.transports.values()];
+    this.transports.clear();
+    await Promise.all(all.map((t) => t.dispatcher.close().catch(() => undefined)));
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {

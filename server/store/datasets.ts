@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { datasetHash, FlowtuneError, parseDataset, type DatasetRow } from "../../engine/index.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { withDbRetry } from "./transient.js";
 
 export interface DatasetInfo {
   id: string;
@@ -101,7 +102,8 @@ export function createDatasetStore(prisma: PrismaClient): DatasetStore {
     // Two importers racing for the next version number: the unique (name, version) key rejects one; retry it.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await importOnce(name, args.fileName, args.rows, hash);
+        // The transaction reads then writes: a busy database or a lost lock upgrade is retried whole.
+        return await withDbRetry(() => importOnce(name, args.fileName, args.rows, hash));
       } catch (error) {
         if (attempt >= 3 || !isUniqueViolation(error)) throw error;
       }
@@ -143,7 +145,7 @@ export function createDatasetStore(prisma: PrismaClient): DatasetStore {
     },
 
     async delete(nameOrId, version) {
-      return prisma.$transaction(async (tx) => {
+      return withDbRetry(() => prisma.$transaction(async (tx) => {
         let ids: string[];
         if (version !== undefined) {
           const one = await tx.dataset.findUnique({ where: { name_version: { name: nameOrId, version } }, select: { id: true } });
@@ -159,7 +161,7 @@ export function createDatasetStore(prisma: PrismaClient): DatasetStore {
         }
         const { count } = await tx.dataset.deleteMany({ where: { id: { in: ids } } });
         return count;
-      });
+      }));
     },
   };
 }

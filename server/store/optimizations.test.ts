@@ -29,7 +29,7 @@ describe("optimization store", () => {
   });
   afterAll(async () => db.close());
 
-  it("creates a run and appends candidates idempotently, keeping totals in step", async () => {
+  it("creates a run and appends candidates idempotently; the run's totals are its own (recordSpend), not the candidates' sum", async () => {
     const config = { strategy: "random", seed: 7, objectives: [{ name: "accuracy", direction: "max" }], limits: { candidates: 10 } };
     const run = await store.createRun({ workflowId: "qa", workflowVersion: 1, targetNodeIds: ["answer"], config });
     expect(run).toMatchObject({ workflowId: "qa", status: "running", targetNodeIds: ["answer"], config, tokensSpent: 0, llmCalls: 0, finishedAt: null });
@@ -45,8 +45,13 @@ describe("optimization store", () => {
     await store.appendCandidate(run.id, candidate(1, { status: "rejected", rejectReason: "maxTokens over budget", tokens: 0, costUsd: 0, llmCalls: 0 }));
 
     expect(await db.prisma.candidate.count({ where: { runId: run.id } })).toBe(4);
-    expect(await store.getRun(run.id)).toMatchObject({ tokensSpent: 300, llmCalls: 6 });
-    expect((await store.getRun(run.id))!.costSpent).toBeCloseTo(0.03);
+    // Candidates carry their own cost as detail; the run's totals count every call and are written apart.
+    expect(await store.getRun(run.id)).toMatchObject({ tokensSpent: 0, llmCalls: 0 });
+    await store.recordSpend(run.id, { tokens: 900, costUsd: 0.09, llmCalls: 9 });
+    // A stale writer (fewer calls than recorded) never lowers the totals.
+    await store.recordSpend(run.id, { tokens: 300, costUsd: 0.03, llmCalls: 6 });
+    expect(await store.getRun(run.id)).toMatchObject({ tokensSpent: 900, llmCalls: 9, costSpent: 0.09 });
+    await expect(store.recordSpend("no-such-run", { tokens: 1, costUsd: 0, llmCalls: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     await expect(store.appendCandidate(run.id, candidate(2, { params: bundle(0.9) }))).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(store.appendCandidate("no-such-run", candidate(0))).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -86,6 +91,11 @@ describe("optimization store", () => {
     await store.finishRun(failed.id, { status: "failed", error: { code: "PROVIDER_ERROR", message: "down" }, tokensSpent: 5 });
     expect(await store.getRun(failed.id)).toMatchObject({ status: "failed", error: { code: "PROVIDER_ERROR" }, tokensSpent: 5 });
 
+    const stopped = await store.createRun({ workflowId: "qa", targetNodeIds: ["answer"], config: {} });
+    await store.finishRun(stopped.id, { status: "completed", stopReason: "budget exhausted (6012 of 6000 tokens spent)" });
+    expect(await store.getRun(stopped.id)).toMatchObject({ stopReason: "budget exhausted (6012 of 6000 tokens spent)", budgetExhausted: true });
+    expect(await store.getRun(done.id)).toMatchObject({ stopReason: null, budgetExhausted: false });
+
     const { runs } = await store.listRuns({ workflowId: "other" });
     expect(runs.map((r) => r.id)).toEqual([failed.id]);
     const page = await store.listRuns({ limit: 1 });
@@ -115,5 +125,21 @@ describe("optimization store", () => {
     expect(reopened.error).toBeUndefined();
     expect((await store.resumeState(orphan.id)).candidates).toHaveLength(1);
     expect(await store.markInterrupted()).not.toContain(orphan.id);
+  });
+
+  it("reopens a run that failed for a transient cause; one that failed for a real cause stays CONFLICT, saying why", async () => {
+    const transient = await store.createRun({ workflowId: "qa", targetNodeIds: ["answer"], config: {} });
+    await store.finishRun(transient.id, { status: "failed", error: { code: "TRANSIENT", message: "a database write failed under contention (transient)" } });
+    const reopened = await store.reopenRun(transient.id);
+    expect(reopened).toMatchObject({ status: "running", finishedAt: null, stopReason: null });
+    expect(reopened.error).toBeUndefined();
+
+    const real = await store.createRun({ workflowId: "qa", targetNodeIds: ["answer"], config: {} });
+    await store.finishRun(real.id, { status: "failed", error: { code: "OPTIMIZATION_FAILED", message: "resume diverged at candidate 3" } });
+    await expect(store.reopenRun(real.id)).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/failed \(OPTIMIZATION_FAILED: resume diverged at candidate 3\); only interrupted, cancelled or transiently failed runs can be resumed/),
+    });
+    expect((await store.getRun(real.id))!.status).toBe("failed");
   });
 });

@@ -7,10 +7,15 @@
  * skip the evaluations already stored (resumeState()).
  */
 import { randomUUID } from "node:crypto";
-import { FlowtuneError, type ErrorInfo } from "../../engine/index.js";
-import type { PrismaClient } from "../../generated/prisma/client.js";
-import { checksumOf, fromJsonText, toJsonText } from "./canonical.js";
+import { FlowtuneError, isBudgetStop, type ErrorInfo } from "../../engine/index.js";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type Database from "better-sqlite3";
+import { sanitizeErrorInfo } from "../safe-errors.js";
+import { checksumOf, fromJsonText, sqliteTimestamp, toJsonText } from "./canonical.js";
+import { writeDirect } from "./direct-write.js";
+import { goneOwners, processAlive, type RunOwner } from "./leases.js";
 import { runListArgs } from "./paging.js";
+import { withDbRetry } from "./transient.js";
 
 export type OptimizationStatus = "running" | "completed" | "failed" | "cancelled" | "interrupted";
 export type CandidateStatus = "evaluated" | "rejected" | "failed";
@@ -41,6 +46,7 @@ export interface OptimizationRunRecord {
   baseline?: unknown;
   best?: unknown;
   pareto?: unknown;
+  /** Totals of every model call the run made, across resumes (not the sum of its candidates). */
   tokensSpent: number;
   costSpent: number;
   llmCalls: number;
@@ -48,6 +54,10 @@ export interface OptimizationRunRecord {
   finishedAt: Date | null;
   error?: ErrorInfo;
   createdBy: string | null;
+  /** Why the search stopped (set on completion); a budget stop starts with "budget exhausted". */
+  stopReason: string | null;
+  /** True when the budget ended the run (the stop reason says so). */
+  budgetExhausted: boolean;
 }
 
 export interface CandidateInput {
@@ -67,7 +77,7 @@ export interface CandidateInput {
   objectives?: Record<string, number>;
   tokens?: number;
   costUsd?: number;
-  /** LLM calls this evaluation made (added to the run's llmCalls). */
+  /** LLM calls this evaluation made (detail: the run's totals are written with recordSpend). */
   llmCalls?: number;
   latencyMs?: number | null;
 }
@@ -99,7 +109,9 @@ export interface FinishRunInput {
   best?: unknown;
   pareto?: unknown;
   error?: ErrorInfo;
-  /** Override the totals summed from the candidates (e.g. to count calls outside them). */
+  /** Why the search stopped (completed runs). */
+  stopReason?: string;
+  /** The final totals (as recordSpend writes them). */
   tokensSpent?: number;
   costSpent?: number;
   llmCalls?: number;
@@ -124,22 +136,34 @@ export interface OptimizationStore {
   /** Progress summaries (baseline, best, pareto) while the run is going. */
   updateRun(runId: string, patch: { baseline?: unknown; best?: unknown; pareto?: unknown }): Promise<void>;
   /**
-   * Inserts one candidate and adds its tokens, cost and calls to the run's totals, in one
-   * transaction. A second insert of the same (runId, index, split) changes nothing and returns the
+   * Inserts one candidate (its tokens, cost and calls are detail: the run's totals are written by
+   * recordSpend). A second insert of the same (runId, index, split) changes nothing and returns the
    * stored one with `inserted: false`; CONFLICT if its params differ (a replay that diverged).
    */
   appendCandidate(runId: string, candidate: CandidateInput): Promise<{ candidate: CandidateRecord; inserted: boolean }>;
+  /**
+   * Sets the run's spend totals (every model call: candidates, minibatches, reflection, test
+   * re-scoring). Absolute values; a write carrying fewer calls than stored is ignored, so a late
+   * or stale writer never lowers them.
+   */
+  recordSpend(runId: string, spend: { tokens: number; costUsd: number; llmCalls: number }): Promise<void>;
   /** Candidates in index order (then split), paginated. */
   listCandidates(runId: string, options?: ListCandidatesOptions): Promise<{ candidates: CandidateRecord[]; nextCursor?: number }>;
   /** Ends a running (or interrupted) run; CONFLICT when it already ended. */
   finishRun(runId: string, input: FinishRunInput): Promise<OptimizationRunRecord>;
   /**
-   * Runs left `running` by a process that died become `interrupted`; returns their ids. Runs
-   * this process owns, and runs whose owning process (same machine: one SQLite file) is still
-   * alive, are left alone, so a CLI command does not interrupt the server's optimization.
+   * Runs left `running` by a process that is gone become `interrupted`; returns their ids. Gone
+   * means its lease (server/store/leases.ts) expired or was removed, or its pid died on this
+   * host; runs of live processes (on any host) are left alone, so no process starting up
+   * interrupts another's optimization. Legacy runs without an owner id fall back to the pid check.
    */
   markInterrupted(): Promise<string[]>;
-  /** Sets an interrupted run back to `running` before resuming it; CONFLICT otherwise. */
+  /** Marks this process's own running runs interrupted (a clean shutdown; resumable); returns their ids. */
+  interruptOwned(): Promise<string[]>;
+  /**
+   * Sets an interrupted or cancelled run, or one that failed for a transient cause (error code
+   * TRANSIENT or INTERRUPTED), back to `running` before resuming it; CONFLICT otherwise.
+   */
   reopenRun(runId: string): Promise<OptimizationRunRecord>;
   /** What a resume needs: the run (config, …) and every stored candidate, in index order. */
   resumeState(runId: string): Promise<{ run: OptimizationRunRecord; candidates: CandidateRecord[] }>;
@@ -164,6 +188,7 @@ type RunRow = {
   error: string | null;
   ownerPid: number | null;
   createdBy: string | null;
+  stopReason: string | null;
 };
 
 type CandidateRow = {
@@ -202,6 +227,8 @@ function toRun(row: RunRow): OptimizationRunRecord {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     createdBy: row.createdBy,
+    stopReason: row.stopReason,
+    budgetExhausted: isBudgetStop(row.stopReason),
   };
   // Absent summaries stay absent (not null), like RunDetail.outputs.
   for (const key of ["baseline", "best", "pareto"] as const) {
@@ -209,7 +236,8 @@ function toRun(row: RunRow): OptimizationRunRecord {
     if (value !== undefined) record[key] = value;
   }
   const error = fromJsonText<ErrorInfo>(row.error);
-  if (error !== undefined) record.error = error;
+  // Rows stored before errors were sanitized may still carry paths or source excerpts.
+  if (error !== undefined) record.error = sanitizeErrorInfo(error);
   return record;
 }
 
@@ -240,25 +268,36 @@ function toCandidate(row: CandidateRow): CandidateRecord {
   return record;
 }
 
-/** True when a process with this id exists (signal 0 only checks). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 const CANDIDATE_STATUSES: readonly string[] = ["evaluated", "rejected", "failed"];
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+/** Error codes of failed runs that may be resumed: the cause was not the run's own. */
+export const RESUMABLE_FAILURE_CODES: readonly string[] = ["TRANSIENT", "INTERRUPTED"];
+
+/** A foreign-key failure (the run does not exist), from better-sqlite3 or from Prisma. */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "P2003" || code === "SQLITE_CONSTRAINT_FOREIGNKEY" || /FOREIGN KEY constraint failed|Foreign key constraint/i.test(String((error as Error | null)?.message));
+}
+
+// One statement, no read-then-write: a replayed candidate is a no-op, and nothing waits inside a transaction.
+const INSERT_CANDIDATE =
+  `INSERT INTO "Candidate" ("runId","index","generation","parentIds","params","paramsChecksum","status","rejectReason","split","perExample","metrics","objectives","tokens","costUsd","llmCalls","latencyMs","createdAt") ` +
+  `VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT ("runId","index","split") DO NOTHING`;
+const insertStatements = new WeakMap<Database.Database, Database.Statement>();
+
+const INTERRUPTED_ERROR = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this optimization run was in progress" });
+
+export interface OptimizationStoreOptions {
+  /**
+   * The process lease runs created or reopened here record as their owner
+   * (server/store/leases.ts); without one they record only the pid (legacy behaviour).
+   */
+  owner?: RunOwner;
 }
 
 /** Creates the optimization run/candidate store on a Prisma client from openDatabase(). */
-export function createOptimizationStore(prisma: PrismaClient): OptimizationStore {
+export function createOptimizationStore(prisma: PrismaClient, options: OptimizationStoreOptions = {}): OptimizationStore {
+  const owner = options.owner;
   // Runs this process created or reopened and has not finished: markInterrupted() spares them.
   const live = new Set<string>();
 
@@ -273,42 +312,48 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
     if (!CANDIDATE_STATUSES.includes(c.status)) throw new FlowtuneError("INPUT_INVALID", `candidate status must be one of ${CANDIDATE_STATUSES.join(", ")}`);
   }
 
-  async function insertCandidate(runId: string, c: CandidateInput, paramsChecksum: string) {
+  async function insertCandidate(runId: string, c: CandidateInput, paramsChecksum: string): Promise<{ row: CandidateRow; inserted: boolean }> {
     const split = c.split ?? "validation";
-    return prisma.$transaction(async (tx) => {
-      const existing = await tx.candidate.findUnique({ where: { runId_index_split: { runId, index: c.index, split } } });
-      if (existing) return { row: existing, inserted: false };
-      const row = await tx.candidate.create({
-        data: {
-          runId,
-          index: c.index,
-          generation: c.generation ?? 0,
-          parentIds: JSON.stringify(c.parentIds ?? []),
-          params: JSON.stringify(c.params),
-          paramsChecksum,
-          status: c.status,
-          rejectReason: c.rejectReason ?? null,
-          split,
-          perExample: toJsonText(c.perExample),
-          metrics: toJsonText(c.metrics),
-          objectives: toJsonText(c.objectives),
-          tokens: c.tokens ?? 0,
-          costUsd: c.costUsd ?? 0,
-          llmCalls: c.llmCalls ?? 0,
-          latencyMs: c.latencyMs ?? null,
-        },
+    const values = [
+      runId, c.index, c.generation ?? 0, JSON.stringify(c.parentIds ?? []), JSON.stringify(c.params), paramsChecksum, c.status,
+      c.rejectReason ?? null, split, toJsonText(c.perExample), toJsonText(c.metrics), toJsonText(c.objectives),
+      c.tokens ?? 0, c.costUsd ?? 0, c.llmCalls ?? 0, c.latencyMs ?? null, sqliteTimestamp(Date.now()),
+    ];
+    let changes: number;
+    try {
+      changes = await withDbRetry(async () => {
+        const direct = await writeDirect(prisma, (db) => {
+          let statement = insertStatements.get(db);
+          if (!statement) insertStatements.set(db, (statement = db.prepare(INSERT_CANDIDATE)));
+          return statement.run(values).changes;
+        });
+        return direct ? direct.value : prisma.$executeRawUnsafe(INSERT_CANDIDATE, ...values);
       });
-      await tx.optimizationRun.update({
-        where: { id: runId },
-        data: { tokensSpent: { increment: row.tokens }, costSpent: { increment: row.costUsd }, llmCalls: { increment: row.llmCalls } },
-      });
-      return { row, inserted: true };
-    });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`, {}, { cause: error });
+      throw error;
+    }
+    // Candidates are immutable: reading after the commit sees exactly what is stored.
+    const row = await prisma.candidate.findUnique({ where: { runId_index_split: { runId, index: c.index, split } } });
+    if (!row) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`);
+    return { row, inserted: changes === 1 };
+  }
+
+  /** Sets the running runs `ids` (still matching `owned`) to interrupted; returns the ids it changed. */
+  async function interrupt(ids: string[], owned: Prisma.OptimizationRunWhereInput): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const where: Prisma.OptimizationRunWhereInput = { id: { in: ids }, status: "running", ...owned };
+    const marked = (await prisma.optimizationRun.findMany({ where, select: { id: true } })).map((r) => r.id);
+    if (marked.length === 0) return [];
+    await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { ...where, id: { in: marked } }, data: { status: "interrupted", error: INTERRUPTED_ERROR, finishedAt: new Date() } }));
+    for (const id of marked) live.delete(id);
+    return marked;
   }
 
   return {
     async createRun(input) {
-      const row = await prisma.optimizationRun.create({
+      const ownerId = owner ? await owner.acquire() : null;
+      const row = await withDbRetry(() => prisma.optimizationRun.create({
         data: {
           id: input.id ?? randomUUID(),
           workflowId: input.workflowId,
@@ -320,9 +365,10 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
           status: "running",
           startedAt: new Date(),
           ownerPid: process.pid,
+          ownerId,
           createdBy: input.createdBy ?? null,
         },
-      });
+      }));
       live.add(row.id);
       return toRun(row);
     },
@@ -350,26 +396,14 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
       if ("baseline" in patch) data.baseline = toJsonText(patch.baseline);
       if ("best" in patch) data.best = toJsonText(patch.best);
       if ("pareto" in patch) data.pareto = toJsonText(patch.pareto);
-      const { count } = await prisma.optimizationRun.updateMany({ where: { id: runId }, data });
+      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { id: runId }, data }));
       if (count === 0) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`);
     },
 
     async appendCandidate(runId, candidate) {
       checkCandidate(candidate);
       const paramsChecksum = checksumOf(candidate.params);
-      let result: { row: CandidateRow; inserted: boolean };
-      try {
-        result = await insertCandidate(runId, candidate, paramsChecksum);
-      } catch (error) {
-        // Another process inserted the same candidate between our read and write: that is the no-op case.
-        if (!isUniqueViolation(error)) {
-          if ((error as { code?: unknown }).code === "P2025" || (error as { code?: unknown }).code === "P2003") {
-            throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`, {}, { cause: error });
-          }
-          throw error;
-        }
-        result = await insertCandidate(runId, candidate, paramsChecksum);
-      }
+      const result = await insertCandidate(runId, candidate, paramsChecksum);
       if (!result.inserted && result.row.paramsChecksum !== paramsChecksum) {
         throw new FlowtuneError(
           "CONFLICT",
@@ -377,6 +411,16 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
         );
       }
       return { candidate: toCandidate(result.row), inserted: result.inserted };
+    },
+
+    async recordSpend(runId, spend) {
+      const { count } = await withDbRetry(() =>
+        prisma.optimizationRun.updateMany({
+          where: { id: runId, llmCalls: { lte: spend.llmCalls } },
+          data: { tokensSpent: spend.tokens, costSpent: spend.costUsd, llmCalls: spend.llmCalls },
+        }),
+      );
+      if (count === 0) await mustGetRun(runId);
     },
 
     async listCandidates(runId, options = {}) {
@@ -399,12 +443,14 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
       if ("baseline" in input) data.baseline = toJsonText(input.baseline);
       if ("best" in input) data.best = toJsonText(input.best);
       if ("pareto" in input) data.pareto = toJsonText(input.pareto);
-      if (input.error !== undefined) data.error = JSON.stringify(input.error);
+      // Clients read it: no server paths or source excerpts (e.g. a database error's).
+      if (input.error !== undefined) data.error = JSON.stringify(sanitizeErrorInfo(input.error));
+      if (input.stopReason !== undefined) data.stopReason = input.stopReason;
       if (input.tokensSpent !== undefined) data.tokensSpent = input.tokensSpent;
       if (input.costSpent !== undefined) data.costSpent = input.costSpent;
       if (input.llmCalls !== undefined) data.llmCalls = input.llmCalls;
       // Conditional update: a run finishes once, even with two writers racing.
-      const { count } = await prisma.optimizationRun.updateMany({ where: { id: runId, status: { in: ["running", "interrupted"] } }, data });
+      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { id: runId, status: { in: ["running", "interrupted"] } }, data }));
       if (count === 0) {
         const row = await mustGetRun(runId);
         throw new FlowtuneError("CONFLICT", `optimization run ${runId} already ended (${row.status})`);
@@ -414,25 +460,46 @@ export function createOptimizationStore(prisma: PrismaClient): OptimizationStore
     },
 
     async markInterrupted() {
-      const stuck = await prisma.optimizationRun.findMany({ where: { status: "running" }, select: { id: true, ownerPid: true } });
-      const ids = stuck
-        .filter((r) => !live.has(r.id) && !(r.ownerPid !== null && r.ownerPid !== process.pid && processAlive(r.ownerPid)))
-        .map((r) => r.id);
-      if (ids.length === 0) return [];
-      const error = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this optimization run was in progress" });
-      await prisma.optimizationRun.updateMany({ where: { id: { in: ids }, status: "running" }, data: { status: "interrupted", error, finishedAt: new Date() } });
-      return ids;
+      const stuck = await prisma.optimizationRun.findMany({ where: { status: "running" }, select: { id: true, ownerId: true, ownerPid: true } });
+      const candidates = stuck.filter((r) => !live.has(r.id));
+      const gone = await goneOwners(
+        prisma,
+        candidates.flatMap((r) => (r.ownerId === null ? [] : [r.ownerId])),
+        owner?.judgement() ?? {},
+      );
+      // Legacy rows (no owner id, from before leases): abandoned unless their pid is another live process here.
+      const legacyAbandoned = (pid: number | null) => !(pid !== null && pid !== process.pid && processAlive(pid));
+      const ids = candidates.filter((r) => (r.ownerId === null ? legacyAbandoned(r.ownerPid) : gone.has(r.ownerId))).map((r) => r.id);
+      // Only if still running and still owned by a gone owner when we write (a live process may have reopened it).
+      return interrupt(ids, { OR: [{ ownerId: null }, { ownerId: { in: [...gone] } }] });
+    },
+
+    async interruptOwned() {
+      const ownerId = owner?.id;
+      const where: Prisma.OptimizationRunWhereInput = { status: "running", OR: [...(ownerId ? [{ ownerId }] : []), { id: { in: [...live] } }] };
+      const ids = (await prisma.optimizationRun.findMany({ where, select: { id: true } })).map((r) => r.id);
+      return interrupt(ids, ownerId ? { OR: [{ ownerId }, { ownerId: null }] } : {});
     },
 
     async reopenRun(runId) {
-      const { count } = await prisma.optimizationRun.updateMany({
-        // A cancelled run (Ctrl-C) resumes like an interrupted one (killed process).
-        where: { id: runId, status: { in: ["interrupted", "cancelled"] } },
-        data: { status: "running", finishedAt: null, error: null, ownerPid: process.pid },
-      });
+      const ownerId = owner ? await owner.acquire() : null;
+      const row = await mustGetRun(runId);
+      const cause = fromJsonText<ErrorInfo>(row.error);
+      const resumableFailure = row.status === "failed" && cause !== undefined && RESUMABLE_FAILURE_CODES.includes(cause.code);
+      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({
+        // A cancelled run (Ctrl-C) resumes like an interrupted one (killed process); a transient failure too.
+        where: resumableFailure ? { id: runId, status: "failed", error: row.error } : { id: runId, status: { in: ["interrupted", "cancelled"] } },
+        data: { status: "running", finishedAt: null, error: null, stopReason: null, ownerPid: process.pid, ownerId },
+      }));
       if (count === 0) {
-        const row = await mustGetRun(runId);
-        throw new FlowtuneError("CONFLICT", `optimization run ${runId} is ${row.status}, not interrupted or cancelled`);
+        const now = await mustGetRun(runId);
+        const why = now.status === "failed" ? fromJsonText<ErrorInfo>(now.error) : undefined;
+        throw new FlowtuneError(
+          "CONFLICT",
+          why
+            ? `optimization run ${runId} failed (${why.code}: ${why.message}); only interrupted, cancelled or transiently failed runs can be resumed — start a new optimization`
+            : `optimization run ${runId} is ${now.status}, not interrupted, cancelled or transiently failed`,
+        );
       }
       live.add(runId);
       return toRun(await mustGetRun(runId));

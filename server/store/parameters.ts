@@ -21,6 +21,7 @@
 import { AiParamsSchema, FlowtuneError, type AiParams, type Graph } from "../../engine/index.js";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { canonicalJson, checksumOf, fromJsonText, toJsonText } from "./canonical.js";
+import { withDbRetry } from "./transient.js";
 
 export type ParameterStatus = "draft" | "candidate" | "production" | "archived";
 export type MoveAction = "baseline" | "promote" | "rollback";
@@ -253,12 +254,14 @@ export function createParameterStore(prisma: PrismaClient): ParameterStore {
     return row;
   }
 
-  /** Runs `f` in one write transaction (write lock taken first). */
+  /** Runs `f` in one write transaction (write lock taken first), again while the database is busy. */
   function write<T>(f: (tx: Tx) => Promise<T>): Promise<T> {
-    return prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(WRITE_LOCK);
-      return f(tx);
-    }, TX_OPTIONS);
+    return withDbRetry(() =>
+      prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(WRITE_LOCK);
+        return f(tx);
+      }, TX_OPTIONS),
+    );
   }
 
   async function findVersion(tx: Tx | PrismaClient, workflowId: string, nodeId: string, version: number): Promise<VersionRow> {

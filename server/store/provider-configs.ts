@@ -3,6 +3,7 @@
  * ciphertext (`apiKeyEncrypted`, see server/secrets/cipher.ts); this store never sees a key.
  */
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { withDbRetry } from "./transient.js";
 
 /** The only kind API-managed providers have today. */
 export type ProviderKind = "openai-compatible";
@@ -59,7 +60,7 @@ export function createProviderConfigStore(prisma: PrismaClient): ProviderConfigS
     async upsert(write) {
       const now = new Date();
       // One transaction, so `created` is exact even when two admins save the same id at once.
-      return prisma.$transaction(async (tx) => {
+      return withDbRetry(() => prisma.$transaction(async (tx) => {
         const existed = (await tx.providerConfig.count({ where: { id: write.id } })) > 0;
         const fields = { kind: write.kind, baseUrl: write.baseUrl, allowPrivateNetwork: write.allowPrivateNetwork, updatedAt: now, updatedBy: write.actor };
         const row = await tx.providerConfig.upsert({
@@ -68,7 +69,7 @@ export function createProviderConfigStore(prisma: PrismaClient): ProviderConfigS
           update: write.apiKeyEncrypted === undefined ? fields : { ...fields, apiKeyEncrypted: write.apiKeyEncrypted },
         });
         return { record: toRecord(row), created: !existed };
-      });
+      }));
     },
 
     async delete(id) {

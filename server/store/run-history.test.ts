@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphSchema, type Graph } from "../../engine/schema/graph.js";
 import type { RunEvent, RunEventBody } from "../../engine/schema/events.js";
 import { openDatabase, sqliteConnectionOf, type FlowtuneDatabase } from "../db.js";
+import { ProcessLease } from "./leases.js";
 import { createRunHistoryStore, type RunHistoryStore } from "./run-history.js";
 import { createWorkflowStore } from "./workflows.js";
 
@@ -370,6 +371,75 @@ describe("interrupted runs", () => {
       expect(run).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
       expect(run!.nodes.find((n) => n.nodeId === "in")!.status).toBe("cancelled");
       expect(await second.markInterrupted()).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("never interrupts a run whose owner's lease is alive; does once it expires or is removed; interruptOwned marks only its own", async () => {
+    const db = await openDatabase({ url: ":memory:" });
+    // Two "processes" on other hosts (no pid shortcut): only their leases speak for them.
+    const leaseA = new ProcessLease(db.prisma, { kind: "server", hostname: "host-a", leaseMs: 60_000, skewMs: 0 });
+    const leaseB = new ProcessLease(db.prisma, { kind: "cli", hostname: "host-b", leaseMs: 60_000, skewMs: 0 });
+    try {
+      const a = createRunHistoryStore(db.prisma, { owner: leaseA });
+      const b = createRunHistoryStore(db.prisma, { owner: leaseB });
+      const graph = { version: 1, id: "g", name: "g", nodes: [{ id: "in", kind: "input", config: { fields: [] } }], edges: [] } as never;
+      const start = (store: RunHistoryStore, runId: string) =>
+        store.begin({ runId, workflowId: "g", graph, inputs: {} }).then(() =>
+          store.write([{ type: "run.started", runId, seq: 0, ts: Date.now(), workflowId: "g", graphChecksum: "c", inputs: {} }]),
+        );
+      await start(a, "a1");
+      await start(a, "a2");
+      await start(b, "b1");
+      expect((await db.prisma.run.findUniqueOrThrow({ where: { id: "a1" } })).ownerId).toBe(leaseA.id);
+      // A neighbour's sweep (a fresh store too, like a process starting up) leaves live owners' runs alone.
+      expect(await b.markInterrupted()).toEqual([]);
+      expect(await createRunHistoryStore(db.prisma, { owner: new ProcessLease(db.prisma, { kind: "cli" }) }).markInterrupted()).toEqual([]);
+      expect((await b.getRun("a1"))!.status).toBe("running");
+
+      // A stops renewing: once heartbeatAt + leaseMs has passed, its runs are abandoned.
+      await db.prisma.processLease.update({ where: { id: leaseA.id! }, data: { heartbeatAt: new Date(Date.now() - 61_000) } });
+      expect((await b.markInterrupted()).sort()).toEqual(["a1", "a2"]);
+      expect(await b.getRun("a1")).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
+
+      // B's lease row removed (e.g. pruned): its runs are abandoned too.
+      await start(b, "b2");
+      await db.prisma.processLease.delete({ where: { id: leaseB.id! } });
+      const c = createRunHistoryStore(db.prisma, { owner: new ProcessLease(db.prisma, { kind: "cli", hostname: "host-c" }) });
+      expect((await c.markInterrupted()).sort()).toEqual(["b1", "b2"]);
+
+      // A clean close marks only the closing process's own unfinished runs.
+      const leaseD = new ProcessLease(db.prisma, { kind: "cli", hostname: "host-d" });
+      const d = createRunHistoryStore(db.prisma, { owner: leaseD });
+      const leaseE = new ProcessLease(db.prisma, { kind: "cli", hostname: "host-e" });
+      const e = createRunHistoryStore(db.prisma, { owner: leaseE });
+      await start(d, "d1");
+      await start(e, "e1");
+      expect(await d.interruptOwned()).toEqual(["d1"]);
+      expect((await e.getRun("e1"))!.status).toBe("running");
+      await leaseD.release();
+      await leaseE.release();
+    } finally {
+      await leaseA.release();
+      await db.close();
+    }
+  });
+
+  it("stored run errors reach readers without server paths or source excerpts", async () => {
+    const db = await openDatabase({ url: ":memory:" });
+    try {
+      const store = createRunHistoryStore(db.prisma);
+      const graph = { version: 1, id: "g", name: "g", nodes: [{ id: "in", kind: "input", config: { fields: [] } }], edges: [] } as never;
+      await store.begin({ runId: "r", workflowId: "g", graph, inputs: {} });
+      const message = "\nInvalid `prisma.run.update()` invocation in\n/srv/app/server/store/run-history.ts:12:3\n\n  11 x\n→ 12 y\nOperation has timed out";
+      await store.write([
+        { type: "run.started", runId: "r", seq: 0, ts: Date.now(), workflowId: "g", graphChecksum: "c", inputs: {} },
+        { type: "run.failed", runId: "r", seq: 1, ts: Date.now(), error: { code: "NODE_EXECUTION_FAILED", message }, durationMs: 1 },
+      ]);
+      const run = await store.getRun("r");
+      expect(run!.error).toEqual({ code: "NODE_EXECUTION_FAILED", message: "database error: Operation has timed out" });
+      expect((await db.prisma.run.findUniqueOrThrow({ where: { id: "r" } })).error).not.toContain("/srv/app");
     } finally {
       await db.close();
     }

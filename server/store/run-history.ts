@@ -16,12 +16,15 @@
 import type { Graph } from "../../engine/schema/graph.js";
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../../engine/schema/events.js";
 import type { RunHistoryReader, RunHistorySink, StoredRun } from "../../engine/executor/history.js";
-import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type Database from "better-sqlite3";
 import type { Statement } from "better-sqlite3";
-import { sqliteConnectionOf } from "../db.js";
+import { sanitizeErrorInfo } from "../safe-errors.js";
 import { checksumOf, fromJsonText, sqliteTimestamp, toJsonText } from "./canonical.js";
+import { writeDirect } from "./direct-write.js";
+import { goneOwners, type RunOwner } from "./leases.js";
 import { runListArgs } from "./paging.js";
+import { withDbRetry } from "./transient.js";
 
 export interface RunSummary {
   id: string;
@@ -95,10 +98,15 @@ export interface RunHistoryStore extends RunHistorySink, RunHistoryReader {
   /** Deletes a run with its events and node executions; false when there was none. */
   deleteRun(runId: string): Promise<boolean>;
   /**
-   * Marks runs left running by a process that died as failed (code INTERRUPTED), with their
-   * unfinished nodes cancelled, so no run stays "running" forever. Returns their ids.
+   * Marks runs whose owning process is gone (server/store/leases.ts: its lease expired or was
+   * removed, or its pid died on this host) as failed (code INTERRUPTED), with their unfinished
+   * nodes cancelled, so no run stays "running" forever. Runs of live processes are never
+   * touched. Runs without an owner (written before leases existed, or by a store without one)
+   * count as abandoned unless this store is writing them. Returns their ids.
    */
   markInterrupted(): Promise<string[]>;
+  /** Marks this process's own unfinished runs interrupted (a clean shutdown); returns their ids. */
+  interruptOwned(): Promise<string[]>;
 }
 
 /** Folded state of one node (one NodeExecution row). JSON columns are kept as text. */
@@ -157,7 +165,7 @@ const RUN_PROGRESS_PARAMS = 6;
 const RUN_PROGRESS =
   `UPDATE "Run" SET "lastSeq"=?,"promptTokens"=?,"completionTokens"=?,"totalTokens"=?,"costUsd"=? WHERE "id"=?`;
 
-const INSERT_RUN = `INSERT INTO "Run" ("id","workflowId","status","inputs","graph","graphChecksum","parentRunId","startedAt","workflowVersion") VALUES (?,?,?,?,?,?,?,?,?)`;
+const INSERT_RUN = `INSERT INTO "Run" ("id","workflowId","status","inputs","graph","graphChecksum","parentRunId","startedAt","ownerId","workflowVersion") VALUES (?,?,?,?,?,?,?,?,?,?)`;
 const FIND_VERSION = `SELECT "version" FROM "WorkflowVersion" WHERE "workflowId" = ? AND "checksum" = ? ORDER BY "version" DESC LIMIT 1`;
 
 interface PreparedStatements {
@@ -251,11 +259,21 @@ export interface RunHistoryStoreOptions {
    * makes every earlier batch durable too). `connection` keeps the connection's setting for all.
    */
   progressSync?: "NORMAL" | "connection";
+  /**
+   * The process lease runs begun here record as their owner (server/store/leases.ts). Without
+   * one, runs have no owner and only this store instance's live set protects them from sweeps.
+   */
+  owner?: RunOwner;
 }
+
+/** Run statuses of work that is not finished. */
+const ACTIVE = ["pending", "running", "paused"];
+const INTERRUPTED_ERROR = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this run was in progress" });
 
 export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryStoreOptions = {}): RunHistoryStore {
   const useDirect = options.direct ?? true;
   const relaxedSync = (options.progressSync ?? "NORMAL") === "NORMAL";
+  const owner = options.owner;
   const live = new Map<string, LiveRun>();
 
   function enqueue<T>(run: LiveRun, job: () => Promise<T>): Promise<T> {
@@ -268,6 +286,11 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
   async function revive(runId: string): Promise<LiveRun> {
     const row = await prisma.run.findUnique({ where: { id: runId }, include: { nodes: { orderBy: { id: "asc" } } } });
     if (!row) throw new Error(`run ${runId} is unknown: call begin() before write()`);
+    // This process writes the run from now on: it owns it (a sweep must not take it for abandoned).
+    if (owner) {
+      const ownerId = await owner.acquire();
+      await withDbRetry(() => prisma.run.updateMany({ where: { id: runId }, data: { ownerId } }));
+    }
     const nodes = new Map<string, NodeState>();
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     let costUsd = 0;
@@ -300,33 +323,22 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
   }
 
   /**
-   * Runs `apply` (synchronous better-sqlite3 work) in one transaction on Prisma's connection and
-   * returns true, or returns false when there is no such connection (the caller then goes through
-   * Prisma). `relax`: commit with synchronous=NORMAL (see RunHistoryStoreOptions.progressSync).
+   * Runs `apply` (synchronous better-sqlite3 work) in one write transaction on Prisma's
+   * connection and returns true, or returns false when there is no such connection (the caller
+   * then goes through Prisma). `relax`: commit with synchronous=NORMAL (see
+   * RunHistoryStoreOptions.progressSync).
    */
   async function direct(apply: (db: Database.Database) => void, relax: boolean): Promise<boolean> {
-    const db = useDirect ? sqliteConnectionOf(prisma) : undefined;
-    if (!db) return false;
-    if (!db.inTransaction) {
-      // Synchronous, so nothing else can use the connection until it commits.
-      const relaxNow = relax && relaxedSync;
-      const previous = relaxNow ? (db.pragma("synchronous", { simple: true }) as number) : 0;
-      if (relaxNow && previous > 1) db.pragma("synchronous = NORMAL");
-      try {
-        db.transaction(() => apply(db)).immediate();
-      } finally {
-        if (relaxNow && previous > 1) db.pragma(`synchronous = ${previous}`);
-      }
-      return true;
-    }
-    // A Prisma interactive transaction is open on the shared connection: queue behind it on
-    // Prisma's transaction lock, then write inside our own transaction.
-    await prisma.$transaction(async () => apply(db), { maxWait: 30_000, timeout: 30_000 });
-    return true;
+    if (!useDirect) return false;
+    return (await writeDirect(prisma, apply, { relaxSync: relax && relaxedSync })) !== undefined;
   }
 
-  /** Runs the batch's statements in one transaction: see the file comment. */
-  async function persist(eventRows: unknown[][], nodeRows: unknown[][], runParams: unknown[], terminal: boolean): Promise<void> {
+  /** Runs the batch's statements in one transaction (see the file comment), again while the database is busy. */
+  function persist(eventRows: unknown[][], nodeRows: unknown[][], runParams: unknown[], terminal: boolean): Promise<void> {
+    return withDbRetry(() => persistOnce(eventRows, nodeRows, runParams, terminal));
+  }
+
+  async function persistOnce(eventRows: unknown[][], nodeRows: unknown[][], runParams: unknown[], terminal: boolean): Promise<void> {
     const done = await direct((db) => {
       const statements = preparedFor(db);
       for (const row of eventRows) statements.event.run(row);
@@ -415,7 +427,8 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
           break;
         case "run.failed":
           patch.status = "failed";
-          patch.error = toJsonText(e.error) ?? undefined;
+          // Clients read it: no server paths or source excerpts (e.g. a database error's).
+          patch.error = toJsonText(e.error ? sanitizeErrorInfo(e.error) : e.error) ?? undefined;
           patch.durationMs = e.durationMs;
           patch.finishedAt = ts;
           terminal = true;
@@ -558,11 +571,32 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     error: string | null;
   };
 
+  /** Fails the runs `ids` (still unfinished, matching `owned`) as INTERRUPTED and cancels their unfinished nodes; returns the ids. */
+  async function interrupt(ids: string[], owned: Prisma.RunWhereInput): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const runWhere: Prisma.RunWhereInput = { id: { in: ids }, status: { in: ACTIVE }, ...owned };
+    const marked = await prisma.run.findMany({ where: runWhere, select: { id: true } });
+    if (marked.length === 0) return [];
+    const markedIds = marked.map((r) => r.id);
+    // A batch transaction (no interactive one): both writes commit together or not at all.
+    await withDbRetry(() =>
+      prisma.$transaction([
+        prisma.nodeExecution.updateMany({
+          where: { runId: { in: markedIds }, status: { in: ["pending", "queued", "running"] }, run: { is: { status: { in: ACTIVE } } } },
+          data: { status: "cancelled", reason: "interrupted" },
+        }),
+        prisma.run.updateMany({ where: { ...runWhere, id: { in: markedIds } }, data: { status: "failed", error: INTERRUPTED_ERROR, finishedAt: new Date() } }),
+      ]),
+    );
+    for (const id of markedIds) live.delete(id);
+    return markedIds;
+  }
+
   function toSummary(row: SummaryRow): RunSummary {
     const { error, status, ...rest } = row;
     const summary: RunSummary = { ...rest, status: status as RunStatus };
     const parsed = fromJsonText<ErrorInfo>(error);
-    if (parsed !== undefined) summary.error = parsed;
+    if (parsed !== undefined) summary.error = sanitizeErrorInfo(parsed);
     return summary;
   }
 
@@ -579,6 +613,7 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
       live.set(runId, state);
       try {
         await enqueue(state, async () => {
+          const ownerId = owner ? await owner.acquire() : null;
           const checksum = checksumOf(graph);
           const row = [
             runId,
@@ -589,20 +624,23 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
             checksum,
             parentRunId ?? null,
             sqliteTimestamp(Date.now()),
+            ownerId,
           ];
           // Best effort: which saved version of the workflow (if any) this graph is.
-          const done = await direct((db) => {
-            const statements = preparedFor(db);
-            const version = statements.findVersion.get(workflowId, checksum) as { version: number | bigint } | undefined;
-            statements.insertRun.run([...row, version === undefined ? null : Number(version.version)]);
-          }, true);
+          const done = await withDbRetry(() =>
+            direct((db) => {
+              const statements = preparedFor(db);
+              const version = statements.findVersion.get(workflowId, checksum) as { version: number | bigint } | undefined;
+              statements.insertRun.run([...row, version === undefined ? null : Number(version.version)]);
+            }, true),
+          );
           if (done) return;
           const version = await prisma.workflowVersion.findFirst({
             where: { workflowId, checksum },
             orderBy: { version: "desc" },
             select: { version: true },
           });
-          await prisma.$executeRawUnsafe(INSERT_RUN, ...row, version?.version ?? null);
+          await withDbRetry(() => prisma.$executeRawUnsafe(INSERT_RUN, ...row, version?.version ?? null));
         });
       } catch (error) {
         live.delete(runId);
@@ -685,7 +723,7 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
           };
           if (n.input !== null) record.input = JSON.parse(n.input);
           if (n.output !== null) record.output = JSON.parse(n.output);
-          if (n.error !== null) record.error = JSON.parse(n.error) as ErrorInfo;
+          if (n.error !== null) record.error = sanitizeErrorInfo(JSON.parse(n.error) as ErrorInfo);
           return record;
         }),
       };
@@ -705,15 +743,23 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     },
 
     async markInterrupted() {
-      const stuck = await prisma.run.findMany({ where: { status: { in: ["pending", "running", "paused"] } }, select: { id: true } });
-      const ids = stuck.map((r) => r.id).filter((id) => !live.has(id));
-      if (ids.length === 0) return [];
-      const error = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this run was in progress" });
-      await prisma.$transaction([
-        prisma.nodeExecution.updateMany({ where: { runId: { in: ids }, status: { in: ["pending", "queued", "running"] } }, data: { status: "cancelled", reason: "interrupted" } }),
-        prisma.run.updateMany({ where: { id: { in: ids } }, data: { status: "failed", error, finishedAt: new Date() } }),
-      ]);
-      return ids;
+      const stuck = await prisma.run.findMany({ where: { status: { in: ACTIVE } }, select: { id: true, ownerId: true } });
+      const owned = stuck.filter((r) => !live.has(r.id));
+      const gone = await goneOwners(
+        prisma,
+        owned.flatMap((r) => (r.ownerId === null ? [] : [r.ownerId])),
+        owner?.judgement() ?? {},
+      );
+      const ids = owned.filter((r) => r.ownerId === null || gone.has(r.ownerId)).map((r) => r.id);
+      // Only if the run is still unfinished and still belongs to a gone owner when we write.
+      return interrupt(ids, { OR: [{ ownerId: null }, { ownerId: { in: [...gone] } }] });
+    },
+
+    async interruptOwned() {
+      const ownerId = owner?.id;
+      const where = { status: { in: ACTIVE }, OR: [...(ownerId ? [{ ownerId }] : []), { id: { in: [...live.keys()] } }] };
+      const ids = (await prisma.run.findMany({ where, select: { id: true } })).map((r) => r.id);
+      return interrupt(ids, ownerId ? { OR: [{ ownerId }, { ownerId: null }] } : {});
     },
 
     async deleteRun(runId) {

@@ -6,6 +6,7 @@ import type { Graph } from "../../engine/schema/graph.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { FlowtuneError } from "../../engine/errors.js";
 import { checksumOf } from "./canonical.js";
+import { withDbRetry } from "./transient.js";
 
 export interface WorkflowSummary {
   id: string;
@@ -182,7 +183,8 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
       // version number; the unique (workflowId, version) key rejects ours, so try again.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await saveOnce(graph, note, options?.mode ?? "upsert");
+          // The transaction reads then writes: a busy database or a lost lock upgrade is retried whole.
+          return await withDbRetry(() => saveOnce(graph, note, options?.mode ?? "upsert"));
         } catch (error) {
           if (attempt >= 3 || !isUniqueViolation(error)) throw error;
           // Lost a race to create the same id: for a create that is a conflict.

@@ -94,7 +94,8 @@ function renameNode(graph: Graph, from: string, to: string): Graph {
 
 /** The edge `edge` turned into `kind`, with the kind's required fields (overridable by `extra`). */
 export function edgeOfKind(edge: GraphEdge, kind: EdgeKind, extra: EdgePatch = {}): GraphEdge {
-  const base = { id: edge.id, source: edge.source, target: edge.target, ...(edge.label ? { label: edge.label } : {}) };
+  // `meta` (user data) survives a change of kind like the label does.
+  const base = { id: edge.id, source: edge.source, target: edge.target, ...(edge.label ? { label: edge.label } : {}), ...(edge.meta ? { meta: edge.meta } : {}) };
   switch (kind) {
     case "pipeline":
     case "broadcast":

@@ -356,7 +356,7 @@ function AggregateFields({ node, claim, cfg }: KindProps<"aggregate">) {
         <SelectField label="Synchronization" testId="inspector-synchronization" value={c.synchronization} options={["barrier", "async"] as const} issues={claim("config.synchronization")} onChange={(v) => cfg("synchronization", v)} />
       </div>
       <div className="irow">
-        <NumberField label="Min responses" testId="inspector-min-responses" step={1} min={1} value={c.minResponses} issues={claim("config.minResponses")} onChange={(v) => cfg("minResponses", v)} />
+        <NumberField label="Min responses" testId="inspector-min-responses" step={1} min={0} value={c.minResponses} issues={claim("config.minResponses")} onChange={(v) => cfg("minResponses", v)} />
         <NumberField label="Join timeout (ms)" testId="inspector-join-timeout" step={100} min={1} value={c.timeoutMs} issues={claim("config.timeoutMs")} onChange={(v) => cfg("timeoutMs", v)} />
       </div>
       <TextField label="Vote (template)" testId="inspector-vote" mono value={c.vote} issues={claim("config.vote")} placeholder="{{ response.text | downcase }}" onChange={(v) => cfg("vote", v || undefined)} />

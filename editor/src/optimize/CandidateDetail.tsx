@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type JSX } from "react";
 import { formatCost } from "../format.js";
 import { useTRPC } from "../trpc.js";
-import { formatNumber, metricValue, summarizeParams, type CandidateLike } from "./model.js";
+import { formatNumber, metricValue, summarizeParams, testFigure, type CandidateLike } from "./model.js";
 
 export function CandidateDetail(props: {
   runId: string;
@@ -54,7 +54,7 @@ export function CandidateDetail(props: {
         <span className={`opt-cstatus opt-cstatus--${candidate.status}`}>{candidate.status}</span>
         {onFront ? <span className="opt-tag">front</span> : null}
       </div>
-      {candidate.rejectReason ? <div className="notice-box small">Rejected: {candidate.rejectReason}</div> : null}
+      {candidate.rejectReason ? <div className="notice-box small">{candidate.status === "failed" ? "Failed" : "Rejected"}: {candidate.rejectReason}</div> : null}
 
       <dl className="stats opt-scores">
         {objectives.map((o) => (
@@ -62,7 +62,7 @@ export function CandidateDetail(props: {
             <dt>{o.metric}</dt>
             <dd>
               {o.metric === "cost" ? formatCost(metricValue(candidate, o.metric)) || "—" : formatNumber(metricValue(candidate, o.metric))}
-              {test && metricValue(test, o.metric) !== undefined ? <span className="opt-test" title="on the held-out test split"> test {formatNumber(metricValue(test, o.metric))}</span> : null}
+              <TestFigure figure={testFigure(test, o.metric)} />
             </dd>
           </div>
         ))}
@@ -179,5 +179,24 @@ export function CandidateDetail(props: {
       ) : null}
       {promote.error ? <div className="error-box">{promote.error.message}</div> : null}
     </section>
+  );
+}
+
+// A test figure, or "not scored" (never 0) when the re-score was cut short.
+function TestFigure({ figure }: { figure: ReturnType<typeof testFigure> }): JSX.Element | null {
+  if (!figure) return null;
+  if ("notScored" in figure) {
+    return (
+      <span className="opt-test" title={figure.notScored}>
+        {" "}
+        test not scored
+      </span>
+    );
+  }
+  return (
+    <span className="opt-test" title="on the held-out test split">
+      {" "}
+      test {formatNumber(figure.value)}
+    </span>
   );
 }

@@ -200,7 +200,7 @@ export function OptimizationView({ runId, workflowId, onClose }: { runId: string
               <button type="button" className="btn btn-sm" data-testid="optimization-cancel" disabled={!canEdit || cancel.isPending} onClick={() => cancel.mutate({ runId })}>
                 Cancel
               </button>
-            ) : status === "cancelled" || status === "interrupted" ? (
+            ) : status === "cancelled" || status === "interrupted" || (status === "failed" && resumableFailure(record.error?.code)) ? (
               <button type="button" className="btn btn-sm" data-testid="optimization-resume" disabled={!canEdit || resume.isPending} onClick={() => resume.mutate({ runId })}>
                 Resume
               </button>
@@ -216,6 +216,11 @@ export function OptimizationView({ runId, workflowId, onClose }: { runId: string
           </span>
         </header>
         {error && status !== "completed" ? <div className="error-box small">{error}</div> : null}
+        {status === "completed" && record.stopReason ? (
+          <div className={record.budgetExhausted ? "notice-box small" : "muted small"} data-testid="optimization-stop-reason">
+            Stopped: {record.stopReason}
+          </div>
+        ) : null}
         {cancel.error ? <div className="error-box small">{cancel.error.message}</div> : null}
         {resume.error ? <div className="error-box small">{resume.error.message}</div> : null}
         {stream.status === "connecting" && live ? <div className="muted small">Connecting to live progress…</div> : null}
@@ -291,4 +296,9 @@ export function OptimizationView({ runId, workflowId, onClose }: { runId: string
       </div>
     </section>
   );
+}
+
+// A failure whose cause was not the run's own (server/store/optimizations.ts RESUMABLE_FAILURE_CODES) can be resumed.
+function resumableFailure(code: string | undefined): boolean {
+  return code === "TRANSIENT" || code === "INTERRUPTED";
 }

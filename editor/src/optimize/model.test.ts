@@ -12,6 +12,7 @@ import {
   plotPoints,
   sortCandidates,
   summarizeParams,
+  testFigure,
   validationCandidates,
   type CandidateLike,
   type PlotPoint,
@@ -84,6 +85,13 @@ describe("candidate values", () => {
     expect(metricValue(c, "grade")).toBe(0.8);
     expect(metricValue(c, "latency")).toBe(90);
     expect(metricValue(cand(2, { objectives: null, metrics: null }), "grade")).toBeUndefined();
+  });
+
+  it("shows a test re-score cut short as not scored (with why), never as a value", () => {
+    const cut = cand(3, { split: "test", status: "failed", rejectReason: "budget exhausted (6000 of 6000 tokens spent): 2 of 9 examples scored", metrics: { grade: 0, n: 2, errors: 7 } });
+    expect(testFigure(cut, "grade")).toEqual({ notScored: "budget exhausted (6000 of 6000 tokens spent): 2 of 9 examples scored" });
+    expect(testFigure(cand(3, { split: "test" }), "grade")).toEqual({ value: 0.5 });
+    expect(testFigure(undefined, "grade")).toBeUndefined();
   });
 
   it("keeps the validation split in index order", () => {

@@ -104,6 +104,17 @@ export function metricValue(c: CandidateLike, metric: string): number | undefine
   return undefined;
 }
 
+/**
+ * What a candidate's test re-score shows for a metric: its value, "not scored" (with why) when the
+ * re-score was cut short — by the budget or by provider errors — or undefined when there is none.
+ */
+export function testFigure(test: CandidateLike | undefined, metric: string): { value: number } | { notScored: string } | undefined {
+  if (!test) return undefined;
+  if (test.status === "failed") return { notScored: test.rejectReason ?? "the test re-score did not finish" };
+  const value = metricValue(test, metric);
+  return value === undefined ? undefined : { value };
+}
+
 /** Validation-split candidates in index order (the table, charts and lineage all use them). */
 export function validationCandidates<C extends CandidateLike>(all: readonly C[]): C[] {
   return all.filter((c) => c.split === "validation").sort((a, b) => a.index - b.index);

@@ -1,4 +1,5 @@
 import { checkJsonSchema, validateJsonSchema } from "../json-schema-subset.js";
+import { parseJsonBounded } from "../../util/json-bounded.js";
 import type { Metric } from "../types.js";
 
 const SHOWN = 5;
@@ -14,7 +15,7 @@ export const jsonSchema: Metric = {
     if (broken.length) throw new Error(`invalid schema: ${broken.map((p) => `${p.path || "(root)"}: ${p.message}`).join("; ")}`);
     let value: unknown;
     try {
-      value = JSON.parse(actual.trim());
+      value = parseJsonBounded(actual.trim());
     } catch (err) {
       return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };
     }

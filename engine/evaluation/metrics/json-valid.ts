@@ -1,3 +1,4 @@
+import { parseJsonBounded } from "../../util/json-bounded.js";
 import type { Metric } from "../types.js";
 
 /** 1 when the actual text parses as JSON. */
@@ -7,7 +8,7 @@ export const jsonValid: Metric = {
   requires: ["actual"],
   score({ actual }) {
     try {
-      JSON.parse(actual.trim());
+      parseJsonBounded(actual.trim());
       return { score: 1, feedback: "valid JSON" };
     } catch (err) {
       return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };

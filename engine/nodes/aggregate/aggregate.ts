@@ -1,27 +1,45 @@
 import { FlowtuneError } from "../../errors.js";
+import type { GraphIndex } from "../../graph/model.js";
 import type { AggregateNode } from "../../schema/graph.js";
-import { renderTemplate, type TemplateScope } from "../../template/template.js";
+import { renderTemplate } from "../../template/render.js";
+import type { TemplateScope } from "../../template/template.js";
 import type { NodeKindDefinition } from "../types.js";
 import type { AggregateOutput, BranchResponse } from "./types.js";
 import { defaultVoteKey, tally } from "./vote.js";
 
-/** Joins branch responses with the node's strategy; fails when too few branches succeeded. */
-export function aggregateResponses(node: AggregateNode, all: BranchResponse[], scope: TemplateScope): AggregateOutput {
+/**
+ * Joins branch responses with the node's strategy; fails when too few branches succeeded, or
+ * when a strategy that picks one response has none. `emptyMaps` explains a join fed by mapped
+ * nodes that ran over empty lists (see emptyMapNotes), for the error message.
+ */
+export async function aggregateResponses(node: AggregateNode, all: BranchResponse[], scope: TemplateScope, emptyMaps: string[] = []): Promise<AggregateOutput> {
   const cfg = node.config;
   const ok = all.filter((r) => r.ok).sort((a, b) => a.order - b.order);
   const failed = all.length - ok.length;
+  const why = [
+    ...(failed ? [`${failed} failed: ${all.filter((r) => !r.ok).map((r) => `${r.source}: ${r.error}`).join("; ")}`] : []),
+    ...emptyMaps,
+  ];
+  const because = why.length ? ` (${why.join("; ")})` : "";
   if (ok.length < cfg.minResponses) {
+    const hint = ok.length === 0 && failed === 0 && emptyMaps.length && cfg.strategy === "all" ? `; minResponses: 0 lets an "all" join accept an empty list` : "";
     throw new FlowtuneError(
       "JOIN_FAILED",
-      `aggregate "${node.id}": ${ok.length} successful response(s), minResponses is ${cfg.minResponses}` +
-        (failed ? ` (${failed} failed: ${all.filter((r) => !r.ok).map((r) => `${r.source}: ${r.error}`).join("; ")})` : ""),
+      `aggregate "${node.id}": ${ok.length} successful response(s), minResponses is ${cfg.minResponses}${because}${hint}`,
       { nodeId: node.id },
     );
   }
+  if (ok.length === 0 && cfg.strategy !== "all") {
+    // Only `all` has a value for nothing (the empty list); the others pick one response.
+    throw new FlowtuneError("JOIN_FAILED", `aggregate "${node.id}": strategy "${cfg.strategy}" has no response to pick from${because}`, { nodeId: node.id });
+  }
   const responses = ok.map((r) => r.value);
   const base = { responses, count: ok.length, failed };
-  const keyOf = (r: BranchResponse) =>
-    cfg.vote ? renderTemplate(cfg.vote, { ...scope, response: r.value }).trim().toLowerCase() : defaultVoteKey(r.value);
+  // Vote keys are rendered up front (rendering is async) and only for the strategies that vote.
+  const voted = cfg.strategy === "majority" || cfg.strategy === "weighted" || cfg.strategy === "consensus";
+  const keys = new Map<BranchResponse, string>();
+  if (voted && cfg.vote) for (const r of ok) keys.set(r, (await renderTemplate(cfg.vote, { ...scope, response: r.value })).trim().toLowerCase());
+  const keyOf = (r: BranchResponse) => keys.get(r) ?? defaultVoteKey(r.value);
   switch (cfg.strategy) {
     case "all":
       return { ...base, value: responses };
@@ -61,7 +79,17 @@ export const aggregateNode: NodeKindDefinition<"aggregate"> = {
       ? [{ nodeId: node.id, message: "an aggregate node needs at least one incoming edge to join" }]
       : [];
   },
-  async execute({ node, input, scope }) {
-    return { output: aggregateResponses(node, input as BranchResponse[], scope) };
+  async execute({ node, input, scope, index }) {
+    return { output: await aggregateResponses(node, input as BranchResponse[], scope, emptyMapNotes(node.id, index, scope)) };
   },
 };
+
+/** For each source of the join that is mapped and produced an empty list: which edge mapped it over what. */
+export function emptyMapNotes(joinId: string, index: GraphIndex, scope: TemplateScope): string[] {
+  return (index.inEdges.get(joinId) ?? []).flatMap((e) => {
+    const mapEdge = index.inEdges.get(e.source)?.find((x) => x.kind === "parallel" && x.map);
+    const out = scope.nodes[e.source];
+    if (!mapEdge || mapEdge.kind !== "parallel" || !Array.isArray(out) || out.length > 0) return [];
+    return [`edge "${mapEdge.id}" mapped "${e.source}" over an empty list ("${mapEdge.map}" of "${mapEdge.source}")`];
+  });
+}

@@ -1,8 +1,8 @@
-import type { CandidateParams } from "../candidate.js";
+import { passedAll, type CandidateParams } from "../candidate.js";
 import type { OptimizationContext } from "../context.js";
 import { createRng } from "../rng.js";
 import type { FewShotExample } from "../types-extra.js";
-import { renderTemplate } from "../../template/template.js";
+import { renderTemplate } from "../../template/render.js";
 
 /**
  * Bootstrap few-shot (as in DSPy): run the baseline on the train split, keep the traces that pass
@@ -14,10 +14,10 @@ export async function runBootstrapFewShot(ctx: OptimizationContext): Promise<voi
   for (const t of ctx.config.targets) {
     pool[t] = [];
     for (const r of traces) {
-      if (!r.ok || !Object.values(r.passed).every(Boolean)) continue;
+      if (!r.ok || !passedAll(r)) continue;
       const row = ctx.splits.train.find((x) => x.index === r.row)!.row;
       try {
-        pool[t].push({ input: renderTemplate(ctx.baseline[t].prompt, { inputs: row, nodes: {} }).trim(), output: r.outputs[t] });
+        pool[t].push({ input: (await renderTemplate(ctx.baseline[t].prompt, { inputs: row, nodes: {} })).trim(), output: r.outputs[t] });
       } catch {
         // Prompts that need upstream outputs cannot be replayed as demos.
       }

@@ -1,9 +1,9 @@
-import type { CandidateParams, CandidateRecord, ExampleResult } from "../candidate.js";
+import { isErrored, passedAll, type CandidateParams, type CandidateRecord, type ExampleResult } from "../candidate.js";
 import type { OptimizationContext } from "../context.js";
 import { crossoverInstructions } from "../instructions.js";
 import { checksum } from "../../graph/checksum.js";
 import { createRng, type Rng } from "../rng.js";
-import { renderTemplate } from "../../template/template.js";
+import { renderTemplate } from "../../template/render.js";
 
 /**
  * Reflective prompt evolution (GEPA-style): pick a parent from the candidates that are best on
@@ -43,7 +43,13 @@ export async function runReflective(ctx: OptimizationContext): Promise<void> {
     }
     const batch = sample(trainOrValidation(ctx), ctx.config.reflection.minibatch, rng);
     const before = await ctx.run(parent.params, batch);
-    const failing = before.filter((r) => !Object.values(r.passed).every(Boolean));
+    if (before.some(isErrored)) {
+      // An unscored minibatch says nothing about the parent: stop if the budget ran out, else move on.
+      if (ctx.stopReason()) break;
+      idle++;
+      continue;
+    }
+    const failing = before.filter((r) => !passedAll(r));
     if (failing.length === 0) {
       idle++;
       continue;
@@ -76,6 +82,13 @@ async function gateAndEvaluate(
 ): Promise<void> {
   const parentScores = before ?? (await ctx.run(parent.params, batch));
   const after = await ctx.run(child, batch);
+  const errored = [...parentScores, ...after].filter(isErrored);
+  if (errored.length > 0) {
+    // Unscored examples are no comparison: a budget stop ends the search, a provider error is the reason.
+    if (ctx.stopReason()) return;
+    await ctx.reject(child, meta, `minibatch not scored: ${errored.length} example(s) errored (${errored[0].error ?? "unknown error"})`.slice(0, 400), after);
+    return;
+  }
   if (total(after) <= total(parentScores)) {
     await ctx.reject(child, meta, `did not improve its minibatch (${total(after).toFixed(2)} ≤ ${total(parentScores).toFixed(2)})`, after);
     return;
@@ -105,17 +118,18 @@ function selectParent(pool: CandidateRecord[], rng: Rng): CandidateRecord {
 async function reflect(ctx: OptimizationContext, params: CandidateParams, target: string, failing: ExampleResult[], batch: { index: number; row: Record<string, unknown> }[]): Promise<string | undefined> {
   const provider = ctx.providers.get(ctx.config.reflection.provider);
   if (!provider) return undefined;
-  const examples = failing.map((r, i) => {
+  const examples: string[] = [];
+  for (const [i, r] of failing.entries()) {
     const row = batch.find((b) => b.index === r.row)?.row ?? {};
     const expected = Object.entries(row).find(([k]) => /expected|answer|label|target/i.test(k))?.[1];
-    return [
+    examples.push([
       `Example ${i + 1}:`,
-      `Input: ${shownInput(params, target, row)}`,
+      `Input: ${await shownInput(params, target, row)}`,
       `Output: ${r.outputs[target] ?? ""}`,
       ...(expected !== undefined ? [`Expected: ${typeof expected === "string" ? expected : JSON.stringify(expected)}`] : []),
       `Feedback: ${Object.values(r.feedback).join(" ")}`,
-    ].join("\n");
-  });
+    ].join("\n"));
+  }
   const message = [
     "Improve the instructions so that they fix the failing examples. Use the feedback. Reply with the improved instructions only.",
     "",
@@ -137,9 +151,9 @@ async function reflect(ctx: OptimizationContext, params: CandidateParams, target
 }
 
 // What the model saw: the target's prompt rendered for the row (raw inputs when it needs upstream outputs).
-function shownInput(params: CandidateParams, target: string, row: Record<string, unknown>): string {
+async function shownInput(params: CandidateParams, target: string, row: Record<string, unknown>): Promise<string> {
   try {
-    return renderTemplate(params[target].prompt, { inputs: row, nodes: {} }).trim();
+    return (await renderTemplate(params[target].prompt, { inputs: row, nodes: {} })).trim();
   } catch {
     return JSON.stringify(stripExpected(row));
   }

@@ -3,7 +3,8 @@ import type { CallOptions, CompletionRequest, CompletionResponse, Provider } fro
 import { sleep, throwIfAborted } from "./abort.js";
 import { getSimModel, SIM_MODELS, simCostUsd, simLatencyMs } from "./models.js";
 import { respond } from "./respond.js";
-import { countPromptTokens, truncateToTokens } from "./tokens.js";
+import { formatCount, limits } from "../../limits.js";
+import { countPromptTokensAsync, truncateToTokens } from "./tokens.js";
 
 export interface SimProviderOptions {
   /** Multiplies the simulated latency actually waited: 0 = no waiting (tests, benchmarks), 1 = realistic. */
@@ -38,8 +39,15 @@ export function createSimProvider(opts: SimProviderOptions = {}): SimProvider {
         const known = SIM_MODELS.map((m) => m.id).join(", ");
         throw new ProviderError(`unknown sim model "${request.model}" (known: ${known})`, { status: 404, retryable: false });
       }
+      // The sim's "context window": its parsing is linear but not free, so its input is bounded.
+      const chars = request.messages.reduce((n, m) => n + m.content.length, 0);
+      const max = limits().simInputChars;
+      if (chars > max) {
+        throw new ProviderError(`the prompt is ${formatCount(chars)} characters; the sim reads at most ${formatCount(max)} (simInputChars)`, { status: 400, retryable: false });
+      }
       const reply = respond(request, model, seed);
-      const promptTokens = countPromptTokens(request.messages);
+      const promptTokens = await countPromptTokensAsync(request.messages);
+      throwIfAborted(signal);
       const limit = request.maxTokens ?? Number.POSITIVE_INFINITY;
       const cut = truncateToTokens(reply.text, limit);
       const latencyMs = simLatencyMs(model, promptTokens, cut.tokens);

@@ -18,11 +18,16 @@ export function isReflectionRequest(text: string): boolean {
 
 /** The prompt to improve: a fenced block, <prompt> tags, <<< >>>, or the lines after "Current prompt:". */
 export function findCurrentPrompt(text: string): string | undefined {
-  const fenced = /(?:prompt|instructions?)[^\n`]*\n*\s*```[a-z]*\n([\s\S]*?)\n?```/i.exec(text);
-  if (fenced) return fenced[1].trim();
-  const tagged = /<(?:current_)?prompt>\s*([\s\S]*?)\s*<\/(?:current_)?prompt>/i.exec(text);
+  // Linear on hostile text: the heading's rest is atomic ((?=(…))\1) and at most 200 characters, and the
+  // lazy bodies only run up to the last closing marker (each unclosed opening would rescan to the end).
+  const fenced = /(?:prompt|instructions?)(?=([^\n`]{0,200}))\1\s*```[a-z]*\n([\s\S]*?)\n?```/i.exec(text);
+  if (fenced) return fenced[2].trim();
+  let tagEnd = -1;
+  for (const m of text.matchAll(/<\/(?:current_)?prompt>/gi)) tagEnd = m.index + m[0].length;
+  const tagged = tagEnd >= 0 ? /<(?:current_)?prompt>([\s\S]*?)<\/(?:current_)?prompt>/i.exec(text.slice(0, tagEnd)) : null;
   if (tagged) return tagged[1].trim();
-  const angled = /<<<\s*\n([\s\S]*?)\n\s*>>>/.exec(text);
+  const angleEnd = text.lastIndexOf(">>>");
+  const angled = angleEnd >= 0 ? /<<<\s*\n([\s\S]*?)\n[^\S\n]*>>>/.exec(text.slice(0, angleEnd + 3)) : null;
   if (angled) return angled[1].trim();
   const lines = text.split("\n");
   const start = lines.findIndex((l) => {
@@ -54,12 +59,13 @@ export function findFailingExamples(text: string): FailingExample[] {
   let cur: FailingExample | undefined;
   let field: keyof FailingExample | undefined;
   for (const line of text.split("\n")) {
-    if (/^\s*(?:#+\s*)?example\s*\d*\s*:?\s*$/i.test(line)) {
+    if (/^\s*(?:#+\s*)?example(?:\s*\d+)?(?:\s*:)?\s*$/i.test(line)) {
       cur = undefined;
       field = undefined;
       continue;
     }
-    const m = /^\s*[-*]?\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*)$/.exec(line);
+    // `(?:[-*]\s*)?` rather than `[-*]?\s*`: two adjacent `\s*` are quadratic on a line of spaces.
+    const m = /^\s*(?:[-*]\s*)?([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*)$/.exec(line);
     const label = m?.[1].toLowerCase().trim();
     const f = label ? FIELD.find(([, re]) => re.test(label))?.[0] : undefined;
     if (m && f && !(f === "output" && field === "output")) {

@@ -89,7 +89,8 @@ function parseStory(text: string): ArithProblem | undefined {
 const SYMBOL: Record<string, ArithKind> = { "+": "add", "-": "sub", "*": "mul", x: "mul", "×": "mul", "/": "div", "÷": "div" };
 
 function parseExpression(text: string): ArithProblem | undefined {
-  const m = /(\d+(?:\s*[-+*/x×÷]\s*\d+)+)/.exec(text);
+  // (?<!\d): starting inside a digit run can only repeat the run's own failed attempt (quadratic on "1111…").
+  const m = /(?<!\d)(\d+(?:\s*[-+*/x×÷]\s*\d+)+)/.exec(text);
   if (!m || /^\d{4}-\d{1,2}-\d{1,2}$/.test(m[1])) return undefined;
   // An expression must be asked about, or be the whole data (dates and phone numbers are not sums).
   const asked = /\b(?:what is|what's|how much is|calculate|compute|evaluate)\b|=\s*\??\s*$/i.test(text);
@@ -105,7 +106,11 @@ function parseExpression(text: string): ArithProblem | undefined {
   return { start: Number(tokens[0]), ops, subject: "", item: "", usesNumberWords: false };
 }
 
+/** More operations than any word problem has: longer chains are not read as arithmetic (bounds the sim's work). */
+export const MAX_ARITH_OPS = 64;
+
 /** Parses a word problem ("Sam has 12 apples, buys 5 more …") or a bare expression ("What is 12 + 5 - 3?"). */
 export function parseArithmetic(text: string): ArithProblem | undefined {
-  return parseStory(text) ?? parseExpression(text);
+  const p = parseStory(text) ?? parseExpression(text);
+  return p && p.ops.length <= MAX_ARITH_OPS ? p : undefined;
 }

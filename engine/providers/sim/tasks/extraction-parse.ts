@@ -32,7 +32,8 @@ export function findDates(text: string): FoundDate[] {
 
 /** All email addresses, in order. */
 export function findEmails(text: string): string[] {
-  return text.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)?.map((e) => e.replace(/\.$/, "")) ?? [];
+  // The lookbehind starts local parts only at a run's start (otherwise quadratic on long runs like "aaaa…").
+  return text.match(/(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)?.map((e) => e.replace(/\.$/, "")) ?? [];
 }
 
 /** Role addresses (support@, help@ …) that do not belong to the person writing. */

@@ -1,0 +1,60 @@
+import { limits, type ResourceLimits } from "../limits.js";
+import { compileWith, placeholderScope, renderWith, TemplateBudgetError } from "./render-core.js";
+import type { TemplateScope } from "./template.js";
+import type { RenderRequest, RenderWorkerPool } from "./worker-pool.js";
+
+// Measured (docs/security.md): liquidjs's own limits stop loops, ranges and doubling, but one filter call
+// (e.g. `sort` of a large list) or many renders in a row can still hold a thread for seconds, so templates
+// with tags or costly filters render in a worker with a deadline. Text-and-output templates first try
+// inline within a small budget, and move to a worker only when they exceed it.
+const INLINE_MS = 20;
+const INLINE_MEMORY = 1_000_000;
+
+function inlineBudget(lim: Readonly<ResourceLimits>): ResourceLimits {
+  return { ...lim, templateRenderMs: Math.min(lim.templateRenderMs, INLINE_MS), templateMemory: Math.min(lim.templateMemory, INLINE_MEMORY) };
+}
+
+// Loaded on first use: node:worker_threads must stay out of the editor's bundle (which imports the node kinds).
+let pool: Promise<RenderWorkerPool> | undefined;
+
+async function inWorker(req: RenderRequest): Promise<string> {
+  pool ??= import("./worker-pool.js").then((m) => new m.RenderWorkerPool());
+  return (await pool).render(req);
+}
+
+/**
+ * Renders a template against a scope; objects print as JSON. Throws TemplateError for bad syntax,
+ * refused tags and every exceeded limit (time, memory, loop iterations, output size).
+ */
+export async function renderTemplate(source: string, scope: TemplateScope): Promise<string> {
+  const lim = limits();
+  if (compileWith(lim, source).inline) {
+    try {
+      return renderWith(inlineBudget(lim), source, scope);
+    } catch (err) {
+      if (!(err instanceof TemplateBudgetError)) throw err;
+    }
+  }
+  return inWorker({ source, scope, limits: lim });
+}
+
+/** Renders with every variable present (as "x"); throws TemplateError when the template cannot render at all. */
+export async function checkTemplateRenders(source: string): Promise<void> {
+  const lim = limits();
+  if (compileWith(lim, source).inline) {
+    try {
+      renderWith(inlineBudget(lim), source, placeholderScope());
+      return;
+    } catch (err) {
+      if (!(err instanceof TemplateBudgetError)) throw err;
+    }
+  }
+  await inWorker({ source, placeholders: true, limits: lim });
+}
+
+/** Terminates the render workers (tests, shutdown); a later render starts new ones. */
+export async function closeTemplateWorkers(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await (await p)?.close();
+}
