@@ -35,7 +35,7 @@ export interface ResourceLimits {
 /** The defaults, as documented. */
 export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   templateSourceChars: 100_000,
-  templateRenderMs: 50,
+  templateRenderMs: 250,
   templateMemory: 10_000_000,
   templateLoopIterations: 100_000,
   templateOutputChars: 1_000_000,

@@ -14,11 +14,13 @@ function inlineBudget(lim: Readonly<ResourceLimits>): ResourceLimits {
   return { ...lim, templateRenderMs: Math.min(lim.templateRenderMs, INLINE_MS), templateMemory: Math.min(lim.templateMemory, INLINE_MEMORY) };
 }
 
-// Loaded on first use: node:worker_threads must stay out of the editor's bundle (which imports the node kinds).
+// Loaded on first use, by a specifier the bundler does not follow: node:worker_threads must stay out
+// of the editor's bundle (which imports the node kinds but never renders).
+const WORKER_POOL_MODULE = "./worker-pool.js";
 let pool: Promise<RenderWorkerPool> | undefined;
 
 async function inWorker(req: RenderRequest): Promise<string> {
-  pool ??= import("./worker-pool.js").then((m) => new m.RenderWorkerPool());
+  pool ??= (import(/* @vite-ignore */ WORKER_POOL_MODULE) as Promise<typeof import("./worker-pool.js")>).then((m) => new m.RenderWorkerPool());
   return (await pool).render(req);
 }
 

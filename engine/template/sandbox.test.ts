@@ -55,14 +55,14 @@ describe("template sandbox: no file system", () => {
 
 describe("template limits: hostile templates fail the node in bounded time", () => {
   const hostile: Array<[string, string, RegExp]> = [
-    ["3M-iteration loop", "{% for i in (1..3000000) %}x{% endfor %}", /template (render exceeded 50 ms|loops exceeded 100,000 iterations)/],
+    ["3M-iteration loop", "{% for i in (1..3000000) %}x{% endfor %}", /template (render exceeded [0-9,]+ ms|loops exceeded 100,000 iterations)/],
     ["30M-iteration loop", "{% for i in (1..30000000) %}x{% endfor %}", /template memory limit exceeded/],
     ["nested loops", "{% for i in (1..3000) %}{% for j in (1..3000) %}x{% endfor %}{% endfor %}", /template (render exceeded|loops exceeded)/],
     ["doubling with assign/append", '{% assign s = "xxxxxxxxxx" %}{% for i in (1..27) %}{% assign s = s | append: s %}{% endfor %}{{ s }}', /template memory limit exceeded/],
     ["doubling with capture", "{% capture s %}xx{% endcapture %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}{{ s }}", /template memory limit exceeded/],
     ["a huge range", "{% for i in (1..1000000000000) %}x{% endfor %}", /template memory limit exceeded/],
     ["split of a long text", '{% assign s = "ab" %}{% for i in (1..22) %}{% assign s = s | append: s %}{% endfor %}{% assign a = s | split: "" | sort %}{{ a.size }}', /template (memory limit exceeded|render exceeded)/],
-    ["one slow filter call (sort of 4M items)", "{% assign a = (1..4000000) | sort %}{{ a.size }}", /template (render exceeded 50 ms|memory limit exceeded)/],
+    ["one slow filter call (sort of 4M items)", "{% assign a = (1..4000000) | sort %}{{ a.size }}", /template (render exceeded [0-9,]+ ms|memory limit exceeded)/],
   ];
   for (const [name, source, message] of hostile) {
     it(`${name}: a TemplateError, never a success`, async () => {
