@@ -452,6 +452,19 @@ describe("limited tokens, revoked and expired tokens, sessions", () => {
     expect(runs.runs.filter((r) => r.workflowId !== "triage")).toEqual([]);
   });
 
+  it("a limited token may import a dataset under a new name, but not add a version to a shared one", async () => {
+    const versionsOf = async (name: string) => (await clients.admin.datasets.list.query()).filter((d) => d.name === name).length;
+    const before = await versionsOf("qa");
+    const changed = QA_DATASET_TEXT.replace(/\n$/, "") + '\n{"question":"1 + 1?","expected":"2"}\n';
+    const refused = await trpcOutcome(clients.limited.datasets.import.mutate({ name: "qa", fileName: "qa.jsonl", text: changed }));
+    expect(refused).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    expect(await versionsOf("qa")).toBe(before);
+    const own = await clients.limited.datasets.import.mutate({ name: "triage-only-set", fileName: "t.jsonl", text: changed });
+    expect(own.version).toBe(1);
+    // The unrestricted editor may version the shared dataset.
+    expect((await clients.editor.datasets.import.mutate({ name: "qa", fileName: "qa.jsonl", text: changed })).version).toBe(before + 1);
+  });
+
   it("a revoked token is 401 on tRPC and REST", async () => {
     const { id, secret } = await mintToken(fx.app.services, "soon-revoked", "admin");
     const client = trpcClient(fx.app.url, bearer(secret));

@@ -63,3 +63,33 @@ describe("internal errors over HTTP", () => {
     expect(logged.some((l) => l.includes(error.correlationId) && l.includes("rest GET"))).toBe(true);
   });
 });
+
+describe("refused inputs over HTTP", () => {
+  it("a zod input error is one readable line naming the fields, with the located issues beside it", async () => {
+    const res = await fetch(`${app.url}/trpc/workflows.create`, {
+      method: "POST",
+      headers: { ...bearer(secret), "content-type": "application/json" },
+      body: JSON.stringify({ graph: 42, note: 7 }),
+    });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { message: string; data: { issues: Array<{ field?: string }> } } };
+    expect(error.message).toMatch(/^invalid input: /);
+    expect(error.message).not.toMatch(/[\n{[]/);
+    expect(error.data.issues.length).toBeGreaterThan(0);
+  });
+
+  it("a token name with a control character is refused naming the field; no token is created", async () => {
+    const { secret: admin } = await mintToken(app.services, "root", "admin");
+    const count = () => app.services.db.prisma.apiToken.count();
+    const before = await count();
+    const res = await fetch(`${app.url}/trpc/auth.tokens.create`, {
+      method: "POST",
+      headers: { ...bearer(admin), "content-type": "application/json" },
+      body: JSON.stringify({ name: "ci\u202Egnp.exe", role: "viewer" }),
+    });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/name: .*U\+202E/);
+    expect(await count()).toBe(before);
+  });
+});

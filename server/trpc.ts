@@ -102,6 +102,13 @@ function issuesOf(cause: unknown): GraphIssue[] | undefined {
   return undefined;
 }
 
+/** One readable line for a refused input (`invalid input: limits.maxCandidates: Too big…`) instead of zod's JSON. */
+function zodMessage(err: ZodError): string {
+  const parts = err.issues.slice(0, 5).map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message));
+  const more = err.issues.length > 5 ? ` (and ${err.issues.length - 5} more)` : "";
+  return `invalid input: ${parts.join("; ")}${more}`;
+}
+
 const t = initTRPC.context<Context>().meta<Meta>().create({
   isDev: process.env.NODE_ENV === "development",
   sse: {
@@ -119,7 +126,7 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
     const internal = error.code === "INTERNAL_SERVER_ERROR";
     const correlationId = internal ? correlationIdOf(error) : null;
     // An engine error keeps its own (sanitized) message; anything else is the server's business.
-    const message = !internal ? shape.message : cause instanceof FlowtuneError ? `${sanitizeErrorText(shape.message)} (ref ${correlationId})` : internalErrorMessage(correlationId!);
+    const message = cause instanceof ZodError ? zodMessage(cause) : !internal ? shape.message : cause instanceof FlowtuneError ? `${sanitizeErrorText(shape.message)} (ref ${correlationId})` : internalErrorMessage(correlationId!);
     return {
       ...shape,
       message: redact(message),

@@ -1,5 +1,6 @@
 import { InputValidationError } from "../errors.js";
 import type { Graph } from "../schema/graph.js";
+import { showValue } from "../util/show-value.js";
 
 /** Checks run inputs against the input node's fields, applies defaults, and coerces CLI-style strings. */
 export function resolveInputs(graph: Graph, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -22,7 +23,7 @@ export function resolveInputs(graph: Graph, inputs: Record<string, unknown>): Re
       f.type === "boolean" ? typeof v === "boolean" :
       f.type === "list" ? Array.isArray(v) : true;
     if (!ok) {
-      throw new InputValidationError(`input "${f.name}" must be a ${f.type}, got ${JSON.stringify(v)?.slice(0, 80)}`, { nodeId: node.id, field: f.name });
+      throw new InputValidationError(`input "${f.name}" must be a ${f.type}, got ${showValue(v, 80)}`, { nodeId: node.id, field: f.name });
     }
     out[f.name] = v;
   }

@@ -4,6 +4,7 @@ import { compileExpression } from "../expression/expression.js";
 import { nodeDefinition } from "../nodes/registry.js";
 import { EDGE_KINDS, GraphSchema, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
 import { compileTemplate, templateReferences } from "../template/template.js";
+import { showValue } from "../util/show-value.js";
 import { ancestorsOf, indexGraph, topologicalOrder, type GraphIndex } from "./model.js";
 
 export type ValidationResult = { ok: true; graph: Graph; index: GraphIndex } | { ok: false; issues: GraphIssue[] };
@@ -49,7 +50,7 @@ function zodIssues(raw: unknown, error: z.ZodError): GraphIssue[] {
       const n = doc.nodes?.[i];
       const nodeId = typeof n?.id === "string" ? n.id : `#${i}`;
       if ((rest.length === 0 || field === "kind") && n && !NODE_KINDS.includes(n.kind as never)) {
-        return [{ nodeId, field: "kind", message: `unknown node kind ${JSON.stringify(n.kind)} (expected one of ${NODE_KINDS.join(", ")})` }];
+        return [{ nodeId, field: "kind", message: `unknown node kind ${showValue(n.kind)} (expected one of ${NODE_KINDS.join(", ")})` }];
       }
       return at({ nodeId }, rest);
     }
@@ -57,7 +58,7 @@ function zodIssues(raw: unknown, error: z.ZodError): GraphIssue[] {
       const e = doc.edges?.[i];
       const edgeId = typeof e?.id === "string" ? e.id : `#${i}`;
       if ((rest.length === 0 || field === "kind") && e && !EDGE_KINDS.includes(e.kind as never)) {
-        return [{ edgeId, field: "kind", message: `unknown edge kind ${JSON.stringify(e.kind)} (expected one of ${EDGE_KINDS.join(", ")})` }];
+        return [{ edgeId, field: "kind", message: `unknown edge kind ${showValue(e.kind)} (expected one of ${EDGE_KINDS.join(", ")})` }];
       }
       return at({ edgeId }, rest);
     }

@@ -1,6 +1,7 @@
 import type { GraphIssue } from "../errors.js";
 import type { GraphIndex } from "../graph/model.js";
 import { BUILTIN_MEASURES, type OptimizeConfig } from "../schema/optimizer.js";
+import { showValue } from "../util/show-value.js";
 
 /** Problems with an optimizer configuration against its graph: targets that are not AI nodes, unknown objectives. */
 export function optimizeConfigIssues(index: GraphIndex, config: Pick<OptimizeConfig, "targets" | "objectives" | "constraints">, nodeId?: string): GraphIssue[] {
@@ -15,7 +16,7 @@ export function optimizeConfigIssues(index: GraphIndex, config: Pick<OptimizeCon
   const measures: readonly string[] = [...BUILTIN_MEASURES, "passRate"];
   [...config.objectives.map((o, i) => [o.metric, `config.objectives.${i}.metric`]), ...config.constraints.map((c, i) => [c.metric, `config.constraints.${i}.metric`])].forEach(([metric, field]) => {
     if (!evalIds.includes(metric) && !measures.includes(metric)) {
-      issues.push({ nodeId, field, message: `objective "${metric}" is neither an evaluation node of the graph (${evalIds.join(", ") || "none"}) nor one of ${BUILTIN_MEASURES.join(", ")}` });
+      issues.push({ nodeId, field, message: `objective ${showValue(metric)} is neither an evaluation node of the graph (${evalIds.join(", ") || "none"}) nor one of ${BUILTIN_MEASURES.join(", ")}` });
     }
   });
   return issues;

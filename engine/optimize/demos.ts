@@ -1,5 +1,6 @@
 import type { FewShotExample } from "./types-extra.js";
 import type { Graph } from "../schema/graph.js";
+import { isTemplateLimitError } from "../template/render-core.js";
 import { renderTemplate } from "../template/render.js";
 import type { IndexedRow } from "./evaluate.js";
 
@@ -20,7 +21,9 @@ export async function labelledDemos(graph: Graph, target: string, rows: readonly
       const input = (await renderTemplate(node.config.prompt, scope)).trim();
       const output = (await renderTemplate(grader.config.expected!, scope)).trim();
       if (input && output) demos.push({ input, output });
-    } catch {
+    } catch (err) {
+      // A prompt over a resource limit fails every row alike (and costs a worker each): the baseline reports it.
+      if (isTemplateLimitError(err)) break;
       // A prompt that reads upstream outputs cannot be rendered from the row alone.
     }
   }

@@ -93,6 +93,11 @@ function budgetExceeded(err: unknown): TemplateBudgetError["limit"] | undefined 
   return undefined;
 }
 
+/** True when a render failed on a resource limit (every limit message names its `(template…)` key). */
+export function isTemplateLimitError(err: unknown): boolean {
+  return err instanceof TemplateError && /\(template[A-Z][A-Za-z]+\)/.test(err.message);
+}
+
 function outputTooLong(limits: Readonly<ResourceLimits>): string {
   return `rendered template exceeds ${formatCount(limits.templateOutputChars)} characters (templateOutputChars)`;
 }

@@ -1,6 +1,7 @@
 import { limits, type ResourceLimits } from "../limits.js";
 import { compileWith, placeholderScope, renderWith, TemplateBudgetError } from "./render-core.js";
 import type { TemplateScope } from "./template.js";
+import type * as WorkerPoolModule from "./worker-pool.js";
 import type { RenderRequest, RenderWorkerPool } from "./worker-pool.js";
 
 // Measured (docs/security.md): liquidjs's own limits stop loops, ranges and doubling, but one filter call
@@ -20,7 +21,7 @@ const WORKER_POOL_MODULE = "./worker-pool.js";
 let pool: Promise<RenderWorkerPool> | undefined;
 
 async function inWorker(req: RenderRequest): Promise<string> {
-  pool ??= (import(/* @vite-ignore */ WORKER_POOL_MODULE) as Promise<typeof import("./worker-pool.js")>).then((m) => new m.RenderWorkerPool());
+  pool ??= (import(/* @vite-ignore */ WORKER_POOL_MODULE) as Promise<typeof WorkerPoolModule>).then((m) => new m.RenderWorkerPool());
   return (await pool).render(req);
 }
 

@@ -48,9 +48,30 @@ export class Deep {
     const [open, close] = this.shape === "array" ? ["[", "]"] : ['{"a":', "}"];
     return `${open.repeat(this.depth)}1${close.repeat(this.depth)}`;
   }
+
+  // Counterexamples print the recipe, not the value.
+  [fc.toStringMethod](): string {
+    return `Deep(${this.depth}, ${this.shape})`;
+  }
 }
 
-const isPlain = (v: unknown): v is Doc => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Deep);
+/** A long string, kept as a marker so that a failing counterexample prints `Huge("a", 300000)`, not the text. */
+export class Huge {
+  constructor(
+    readonly unit: string,
+    readonly length: number,
+  ) {}
+
+  build(): string {
+    return this.unit.repeat(Math.ceil(this.length / this.unit.length)).slice(0, this.length);
+  }
+
+  [fc.toStringMethod](): string {
+    return `Huge(${JSON.stringify(this.unit)}, ${this.length})`;
+  }
+}
+
+const isPlain = (v: unknown): v is Doc => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Deep) && !(v instanceof Huge);
 
 /** Sets an own data property, as JSON.parse does (`o[k] = v` would set the prototype for "__proto__"). */
 export function put(o: Doc, key: string, value: unknown): void {
@@ -64,18 +85,19 @@ export function clone<T>(v: T): T {
   return v;
 }
 
-/** The document with every Deep marker replaced by its nested value. */
+/** The document with every Deep and Huge marker replaced by its value. */
 export function materialize(v: unknown): unknown {
-  if (v instanceof Deep) return v.build();
+  if (v instanceof Deep || v instanceof Huge) return v.build();
   if (Array.isArray(v)) return v.map(materialize);
   if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialize(x)]));
   return v;
 }
 
-/** JSON text of a test document, Deep markers included at their full depth. */
+/** JSON text of a test document, Deep markers included at their full depth and Huge ones at their full length. */
 export function jsonText(v: unknown): string {
   const deeps: Deep[] = [];
   const text = JSON.stringify(v, (_k, x: unknown) => {
+    if (x instanceof Huge) return x.build();
     if (!(x instanceof Deep)) return x;
     deeps.push(x);
     return `\u0000deep${deeps.length - 1}\u0000`;
@@ -100,7 +122,7 @@ export const nastyString = fc.array(fc.constantFrom(...NASTY_PIECES), { maxLengt
 /** Long text: just over common field bounds (200, 2,000, 50,000 characters) and far over (300,000). */
 export const hugeString = fc
   .tuple(fc.constantFrom("a", "{{ inputs.question }}", "\u0000", " ", "é😀", "{% for i in (1..9) %}"), fc.constantFrom(201, 2_001, 50_001, 300_000))
-  .map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n));
+  .map(([s, n]) => new Huge(s, n));
 
 /** Deep nesting: modest, past JSON.stringify's stack (~5,000) and far past it. */
 export const deepValue = fc.tuple(fc.constantFrom(40, 3_000, 50_000), fc.constantFrom("array" as const, "object" as const)).map(([d, s]) => new Deep(d, s));

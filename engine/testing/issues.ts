@@ -45,6 +45,8 @@ export function issueProblem(issue: GraphIssue, doc: Doc): string | undefined {
     if (field !== undefined && !startsWithKey(field, [...known, ...items.flatMap((it) => Object.keys(it))])) return `field ${JSON.stringify(field)} is not a key of ${id}`;
     return undefined;
   }
+  // The key "" of the graph object itself: its dotted path is the empty string, and the message names it.
+  if (field === "" && issue.message.startsWith('unrecognized key ""') && Object.keys(doc).includes("")) return undefined;
   if (!field) return "no location (nodeId, edgeId or field)";
   if (!startsWithKey(field, [...GRAPH_KEYS, ...Object.keys(doc)])) return `field ${JSON.stringify(field)} is not a key of the graph`;
   return undefined;

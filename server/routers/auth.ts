@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { safeText } from "../../engine/schema/text.js";
 import { NodeIdSchema } from "../../engine/browser.js";
 import { RoleSchema } from "../auth/roles.js";
 import { procedure, router } from "../trpc.js";
@@ -19,7 +20,7 @@ const tokensRouter = router({
   create: admin
     .input(
       z.object({
-        name: z.string().trim().min(1).max(100),
+        name: z.string().trim().pipe(safeText({ min: 1, max: 100 })),
         role: RoleSchema,
         workflows: z.array(NodeIdSchema).max(1000).optional(),
         expiresInDays: z.number().int().min(1).max(3650).optional(),
@@ -57,7 +58,7 @@ export const authRouter = router({
    * session grants every workflow, so only an unrestricted admin may invite.
    */
   invite: admin
-    .input(z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema }))
+    .input(z.object({ name: z.string().trim().pipe(safeText({ min: 1, max: 100 })), role: RoleSchema }))
     .mutation(async ({ ctx, input }) => ({ code: await ctx.services.auth.inviteAs(ctx.principal, input) })),
 
   /** Security events (tokens, sign-ins, provider changes), newest first; they span every workflow, so an unrestricted admin only. */

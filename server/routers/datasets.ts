@@ -28,8 +28,12 @@ export const datasetsRouter = router({
         text: z.string().max(MAX_DATASET_TEXT, `a dataset may have at most ${MAX_DATASET_TEXT} characters`),
       }),
     )
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       if (!input.text.trim()) throw new FlowtuneError("INPUT_INVALID", `dataset file "${input.fileName}" is empty: it has no rows`, { field: "text" });
+      // Datasets are shared: a new version of an existing name changes what other workflows' optimizations read.
+      if (ctx.access.workflowFilter() !== undefined && (await ctx.services.datasets.get(input.name, undefined, { limit: 0 }))) {
+        ctx.access.unlimited(`adding a version to the shared dataset "${input.name}"`);
+      }
       return ctx.services.datasets.importDataset(input);
     }),
 

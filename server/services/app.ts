@@ -196,6 +196,7 @@ export async function createAppServices(
         await optimizations.interruptOwned();
         await lease.release();
       } finally {
+        await providerConfigs.close();
         await db.close();
       }
     },

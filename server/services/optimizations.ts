@@ -17,6 +17,7 @@ import {
   type ProviderRegistry,
 } from "../../engine/index.js";
 import { AccessError } from "../auth/errors.js";
+import { sanitizeErrorText } from "../safe-errors.js";
 import { envNumber } from "../env.js";
 import { abortedByShutdown, ProgressChannel, type JobRunner, type Sequenced } from "../jobs/index.js";
 import type { DatasetStore } from "../store/datasets.js";
@@ -440,7 +441,7 @@ export class OptimizationService {
             channel.close({ ...this.statusEvent(runId, status), error: stored?.error?.message ?? error.message });
             return;
           }
-          channel.close({ ...this.statusEvent(runId, status), error: (err as Error).message });
+          channel.close({ ...this.statusEvent(runId, status), error: sanitizeErrorText((err as Error).message) });
         } finally {
           this.linger(runId, channel);
         }
