@@ -117,6 +117,30 @@ describe("flowtune CLI", { timeout: 90_000 }, () => {
     expect(shown.nodes.find((n: { nodeId: string }) => n.nodeId === "a").status).toBe("failed");
   });
 
+  it("a directory or missing file given as a dataset is a usage error (exit 2) in one line", async () => {
+    for (const args of [["batch", "examples/qa.flow.json", "--dataset", dir], ["dataset", "import", dir, "--name", "d"], ["batch", "examples/qa.flow.json", "--dataset", path.join(dir, "nope.jsonl")]]) {
+      const r = await flowtune(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/is a directory, not a file|no such file/);
+      expect(r.stderr).not.toMatch(/EISDIR|\bat /);
+    }
+  });
+
+  it("prints stored names with control characters escaped, never raw", async () => {
+    const { createAppServices } = await import("../server/services/app.js");
+    const app = await createAppServices({ databaseUrl: dbUrl });
+    try {
+      await app.auth.createToken({ name: "evil\u001b[2J\u202Ename", role: "viewer" }, "legacy");
+    } finally {
+      await app.close();
+    }
+    const r = await flowtune(["token", "list"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("evil\\u{1B}[2J\\u{202E}name");
+    expect(r.stdout.includes("\u001b") || r.stdout.includes("\u202e")).toBe(false);
+  });
+
   it("batch prints stats for a dataset", async () => {
     const r = await flowtune(["batch", "examples/qa.flow.json", "--dataset", "examples/qa.dataset.jsonl", "--concurrency", "8", "--json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { FlowtuneError, GraphValidationError, formatIssue } from "../engine/index.js";
+import { printable } from "./format.js";
 
 /** A usage error: bad flags, unreadable files, malformed --input (exit code 2). */
 export class UsageError extends Error {}
@@ -11,27 +12,30 @@ export class UsageError extends Error {}
 export const EXIT = { ok: 0, failed: 1, usage: 2, budgetExhausted: 3 } as const;
 
 /** Prints an error the way a user should see it (one message, no stack unless FLOWTUNE_DEBUG=1) and returns the exit code for it. */
+// Error text can quote user data (names, reasons, file contents): control characters print escaped.
+const writeErr = (text: string) => process.stderr.write(printable(text.replace(/\n$/, "")) + "\n");
+
 export function reportError(err: unknown): number {
   if (err instanceof UsageError) {
-    process.stderr.write(`error: ${err.message}\n`);
+    writeErr(`error: ${err.message}\n`);
     return EXIT.usage;
   }
   if (err instanceof GraphValidationError) {
-    process.stderr.write(`invalid graph (${err.issues.length} issue${err.issues.length === 1 ? "" : "s"}):\n`);
-    for (const i of err.issues) process.stderr.write(`  - ${formatIssue(i)}\n`);
+    writeErr(`invalid graph (${err.issues.length} issue${err.issues.length === 1 ? "" : "s"}):\n`);
+    for (const i of err.issues) writeErr(`  - ${formatIssue(i)}\n`);
     return EXIT.failed;
   }
   if (err instanceof FlowtuneError) {
-    process.stderr.write(`error [${err.code}]: ${err.message}\n`);
+    writeErr(`error [${err.code}]: ${err.message}\n`);
     return EXIT.failed;
   }
   // A schema refusal that got past the commands' own checks: its fields, not a stack.
   if (err instanceof ZodError) {
-    process.stderr.write(`error: invalid input: ${err.issues.map((i) => `${i.path.map(String).join(".") || "(value)"}: ${i.message}`).join("; ")}\n`);
+    writeErr(`error: invalid input: ${err.issues.map((i) => `${i.path.map(String).join(".") || "(value)"}: ${i.message}`).join("; ")}\n`);
     return EXIT.usage;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`error: ${message}\n`);
-  if (process.env.FLOWTUNE_DEBUG === "1" && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  writeErr(`error: ${message}\n`);
+  if (process.env.FLOWTUNE_DEBUG === "1" && err instanceof Error && err.stack) writeErr(`${err.stack}\n`);
   return EXIT.failed;
 }

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { GraphValidationError, validateGraph, type Graph } from "../engine/index.js";
 import type { AppServices } from "../server/services/app.js";
 import { seedExample } from "../server/services/examples.js";
 import type { WorkflowRecord } from "../server/store/workflows.js";
 import { UsageError } from "./errors.js";
+import { readUserFile } from "./read-file.js";
 
 /** True when the argument names a file rather than a stored workflow id. */
 export function isFileArg(arg: string): boolean {
@@ -12,10 +13,10 @@ export function isFileArg(arg: string): boolean {
 
 /** Reads and validates a graph file; throws GraphValidationError naming every culprit. */
 export function loadGraphFile(file: string): Graph {
-  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const text = readUserFile(file, "graph file");
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, "utf8"));
+    doc = JSON.parse(text);
   } catch (err) {
     throw new GraphValidationError([{ message: `${file} is not valid JSON: ${(err as Error).message}` }]);
   }
@@ -59,8 +60,7 @@ export function parseInputArg(value: string | undefined): Record<string, unknown
   let text = value;
   if (value.startsWith("@")) {
     const file = value.slice(1);
-    if (!existsSync(file)) throw new UsageError(`--input: no such file: ${file}`);
-    text = readFileSync(file, "utf8");
+    text = readUserFile(file, "--input");
   }
   let v: unknown;
   try {

@@ -1,4 +1,3 @@
-import { readFileSync, existsSync } from "node:fs";
 import { createProviderRegistry, parseDataset, runBatch, withResponseCache, type BatchStats } from "../../engine/index.js";
 import type { AppServices } from "../../server/services/app.js";
 import { createProviderCacheStore } from "../../server/store/provider-cache.js";
@@ -6,6 +5,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { formatDuration, table } from "../format.js";
 import { graphForRun, loadWorkflow } from "../load.js";
 import { ProgressBar } from "../progress.js";
+import { readUserFile } from "../read-file.js";
 
 export interface BatchFlags {
   dataset: string;
@@ -19,8 +19,13 @@ export interface BatchFlags {
 export async function batchCommand(arg: string, flags: BatchFlags, services: () => Promise<AppServices>): Promise<number> {
   const loaded = await loadWorkflow(arg, services);
   const { workflowId } = loaded;
-  if (!existsSync(flags.dataset)) throw new UsageError(`no such dataset file: ${flags.dataset}`);
-  const rows = parseDataset(flags.dataset, readFileSync(flags.dataset, "utf8"));
+  let rows: Record<string, unknown>[];
+  try {
+    rows = parseDataset(flags.dataset, readUserFile(flags.dataset, "--dataset"));
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError(`--dataset ${flags.dataset}: ${(err as Error).message}`);
+  }
+  if (rows.length === 0) throw new UsageError(`--dataset ${flags.dataset}: the file has no rows`);
   const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
   const { graph, parameterVersions } = await graphForRun(loaded, services, flags.production !== false);

@@ -1,17 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { AppServices } from "../../server/services/app.js";
-import { EXIT, UsageError } from "../errors.js";
+import { EXIT } from "../errors.js";
 import { table } from "../format.js";
 import { DatasetFileNameSchema, DatasetNameSchema } from "../../engine/schema/labels.js";
 import { textOption } from "../text-option.js";
+import { readUserFile } from "../read-file.js";
 
 /** `flowtune dataset import FILE --name NAME [--json]`: stores a JSONL/CSV file as a dataset version. */
 export async function datasetImportCommand(file: string, flags: { name: string; json?: boolean }, services: () => Promise<AppServices>): Promise<number> {
-  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const name = textOption(DatasetNameSchema, flags.name, "--name");
   const fileName = textOption(DatasetFileNameSchema, path.basename(file), "the file name");
-  const text = readFileSync(file, "utf8");
+  const text = readUserFile(file, "dataset file");
   const result = await (await services()).datasets.importDataset({ name, fileName, text });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parseDataset, type OptimizeConfigInput, type ScoredParams } from "../../engine/index.js";
 import { datasetNameCandidates } from "../../engine/dataset/ref.js";
 import type { AppServices } from "../../server/services/app.js";
@@ -10,6 +10,7 @@ import { loadWorkflow } from "../load.js";
 import { ProgressBar } from "../progress.js";
 import { DEFAULT_STRATEGY, resolveOptimizeFlags, type OptimizeFlags } from "./optimize-config.js";
 import { storedWorkflowId } from "./params.js";
+import { readUserFile } from "../read-file.js";
 
 export type { OptimizeFlags } from "./optimize-config.js";
 
@@ -206,9 +207,9 @@ async function loadRows(ref: string, app: AppServices): Promise<{ rows: Record<s
   if (existsSync(ref)) {
     let rows: Record<string, unknown>[];
     try {
-      rows = parseDataset(ref, readFileSync(ref, "utf8"));
+      rows = parseDataset(ref, readUserFile(ref, "--dataset"));
     } catch (err) {
-      throw new UsageError(`--dataset ${ref}: ${(err as Error).message}`);
+      throw err instanceof UsageError ? err : new UsageError(`--dataset ${ref}: ${(err as Error).message}`);
     }
     if (rows.length === 0) throw new UsageError(`--dataset ${ref}: the file has no rows`);
     return { rows };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeText, unsafeCharacter } from "./text.js";
+import { escapeUnsafe, safeText, unsafeCharacter } from "./text.js";
 
 describe("safeText", () => {
   const name = safeText({ max: 50 });
@@ -22,5 +22,15 @@ describe("safeText", () => {
 
   it("still enforces length", () => {
     expect(name.safeParse("x".repeat(51)).success).toBe(false);
+  });
+});
+
+describe("escapeUnsafe", () => {
+  it("shows control, bidi and lone-surrogate characters as \\u{…} and leaves other text alone", () => {
+    expect(escapeUnsafe("evil\u001b[2J\u202Ex\uD800 ok 日本 👍")).toBe("evil\\u{1B}[2J\\u{202E}x\\u{D800} ok 日本 👍");
+  });
+
+  it("keeps matches of `keep` as they are", () => {
+    expect(escapeUnsafe("\u001b[31mred\u001b[0m \u001b[2J", new RegExp(`${String.fromCharCode(27)}\\[(?:31|0)m`))).toBe("\u001b[31mred\u001b[0m \\u{1B}[2J");
   });
 });

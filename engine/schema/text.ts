@@ -7,6 +7,25 @@ const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-
 // Single-line labels (names, reasons) also refuse line breaks.
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
+const UNSAFE_GLOBAL = new RegExp(UNSAFE_TEXT.source, "gu");
+
+/**
+ * Text with every unsafe character (as safeText refuses them) shown as `\u{…}`, for printing stored
+ * values that predate the checks to a terminal or log. `keep` spares matches it accepts (our own colour codes).
+ */
+export function escapeUnsafe(text: string, keep?: RegExp): string {
+  const escape = (t: string) => t.replace(UNSAFE_GLOBAL, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+  if (!keep) return escape(text);
+  const sticky = new RegExp(keep.source, "gu");
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(sticky)) {
+    out += escape(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escape(text.slice(last));
+}
+
 /** The first unsafe character of `text` described for an error message, or undefined when it is clean. */
 export function unsafeCharacter(text: string, opts: { multiline?: boolean } = {}): string | undefined {
   const m = UNSAFE_TEXT.exec(text) ?? (opts.multiline ? null : LINE_BREAK.exec(text));

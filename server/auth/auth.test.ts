@@ -192,6 +192,10 @@ describe("credential scope", () => {
     await expect(auth.createTokenAs(p, { name: "later", role: "viewer", expiresAt: new Date(Date.now() + 6 * 86_400_000) })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(auth.createTokenAs(p, { name: "sooner", role: "viewer", expiresAt: new Date(Date.now() + 4 * 86_400_000) })).resolves.toBeTruthy();
     await expect(auth.createTokenAs({ ...p, id: "local", via: "local" }, { name: "cli", role: "admin" })).resolves.toBeTruthy();
+    // Nor invite: the invited session would renew on use long after the inviter's token expired.
+    const codes = await db.prisma.loginCode.count();
+    await expect(auth.inviteAs(p, { name: "friend", role: "admin" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/would outlive it/) });
+    expect(await db.prisma.loginCode.count()).toBe(codes);
   });
 
   it("revokeTokenAs and inviteAs stay within scope; refusals are logged and change nothing", async () => {

@@ -169,6 +169,11 @@ export class AuthService {
     await this.refusing(principal, "invite.refused", async () => {
       assertUnrestricted(principal, "an invite (its sign-in grants every workflow)");
       assertMayGrant(principal, { role: input.role, workflows: null }, "invite");
+      // The invited session is not tied to the inviter's token and renews on use: it would outlive an expiring inviter.
+      const ownExpiry = await this.expiryOf(principal);
+      if (ownExpiry) {
+        throw forbidden(`"${principal.name}" uses a token that expires at ${ownExpiry.toISOString()}; an invite's session would outlive it: ask an admin whose token does not expire`);
+      }
     }, input.name);
     const code = await this.sessions.createLoginCode(input);
     await this.log.record("invite.created", principal.name, input.name, { role: input.role });
