@@ -16,6 +16,12 @@ describe("dataset hashes", () => {
     expect(rowHash(rows[0])).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("counts a __proto__ key as content (JSON.parse makes it an own property)", () => {
+    const [a, b] = ['{"q":"x","__proto__":{"evil":1}}', '{"q":"x","__proto__":{"evil":2}}'].map((t) => JSON.parse(t) as Record<string, unknown>);
+    expect(rowHash(a)).not.toBe(rowHash(b));
+    expect(rowHash(a)).not.toBe(rowHash({ q: "x" }));
+  });
+
   it("seeds row hashes", () => {
     expect(seededRowHash(rows[0], 1)).not.toBe(seededRowHash(rows[0], 2));
     expect(seededRowHash(rows[0], 1)).toBe(seededRowHash({ expected: "2", question: "1 + 1?" }, "1"));

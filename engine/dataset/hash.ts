@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../graph/checksum.js";
+import { cooperative } from "../util/cooperative.js";
 import type { DatasetRow } from "./parse.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -20,4 +21,16 @@ export function rowHash(row: DatasetRow): string {
 /** A row's hash under a seed (SHA-256 of the seed and the row's canonical JSON); splits sort rows by it. */
 export function seededRowHash(row: DatasetRow, seed: number | string): string {
   return sha256(`${seed}\u241f${canonicalJson(row)}`);
+}
+
+/** datasetHash for a server: the same hash, computed row by row with turns for the event loop. */
+export async function datasetHashCooperatively(rows: readonly DatasetRow[]): Promise<string> {
+  const hash = createHash("sha256").update("[");
+  const slice = cooperative();
+  for (let i = 0; i < rows.length; i++) {
+    // canonicalJson of an array is its members' canonical JSON joined by commas (undefined → null).
+    hash.update(`${i ? "," : ""}${canonicalJson(rows[i] === undefined ? null : rows[i])}`);
+    await slice.tick();
+  }
+  return hash.update("]").digest("hex");
 }

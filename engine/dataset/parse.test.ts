@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCsv, parseDataset, parseJsonl } from "./parse.js";
+import { datasetHash, datasetHashCooperatively } from "./hash.js";
+import { parseCsv, parseDataset, parseDatasetCooperatively, parseJsonl } from "./parse.js";
 
 describe("dataset parsing", () => {
   it("reads JSONL and names the bad line", () => {
@@ -28,5 +29,38 @@ describe("dataset parsing", () => {
   it("picks the parser from the file name", () => {
     expect(parseDataset("d.CSV", "a\n1\n")).toEqual([{ a: "1" }]);
     expect(parseDataset("d.jsonl", '{"a":"1"}')).toEqual([{ a: "1" }]);
+  });
+});
+
+describe("dataset parsing, hostile and large files", () => {
+  it("refuses a CSV header that repeats a column (a later value would silently win)", () => {
+    expect(() => parseCsv("q,expected,q\n1,2,3\n")).toThrow(/CSV header: column 3 repeats the name "q"/);
+  });
+
+  it("keeps a __proto__ column as data", () => {
+    const [row] = parseCsv("__proto__,a\nx,1\n");
+    expect(Object.keys(row)).toEqual(["__proto__", "a"]);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+
+  it("the cooperative parse and hash give exactly the sync results, and yield to the event loop on large input", async () => {
+    const line = (i: number) => JSON.stringify({ question: `q${i} ${"x".repeat(200)}`, expected: String(i), nested: { b: 1, a: [i, null] } });
+    const jsonl = Array.from({ length: 20_000 }, (_, i) => line(i)).join("\r\n");
+    const csv = `question,expected\n${Array.from({ length: 20_000 }, (_, i) => `"q${i}, ""quoted""\nline",${i}`).join("\n")}`;
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    try {
+      for (const [name, text] of [["d.jsonl", jsonl], ["d.csv", csv]] as const) {
+        const sync = parseDataset(name, text);
+        turns = 0;
+        const rows = await parseDatasetCooperatively(name, text);
+        expect(rows).toEqual(sync);
+        const hash = await datasetHashCooperatively(rows);
+        expect(hash).toBe(datasetHash(sync));
+        expect(turns, "the event loop got turns while parsing and hashing").toBeGreaterThan(0);
+      }
+    } finally {
+      clearInterval(timer);
+    }
   });
 });

@@ -42,17 +42,46 @@ jexl.addTransform("contains", (v: unknown, needle: unknown) => {
   return Array.isArray(v) ? v.includes(needle) : text(v).includes(String(needle));
 });
 
+/**
+ * Deepest nesting of brackets, and most conditionals (`a ? b : c`), a condition may have: jexl parses
+ * each nested level with a sub-parser that sees every later token again, so parsing is quadratic in
+ * the nesting (999 nested parentheses in 2,000 characters: ~140 ms of blocked event loop).
+ */
+export const MAX_EXPRESSION_NESTING = 32;
+
+// String literals as jexl's lexer matches them (its own patterns), so brackets and `?` inside strings do not count.
+const STRING_LITERAL = /'(?:(?:\\')|[^'])*'|"(?:(?:\\")|[^"])*"/g;
+
+// Deepest bracket nesting and number of `?` outside string literals, in linear time.
+function nesting(source: string): { brackets: number; conditionals: number } {
+  const code = source.replace(STRING_LITERAL, "''");
+  let depth = 0;
+  let brackets = 0;
+  let conditionals = 0;
+  for (const c of code) {
+    if (c === "(" || c === "[" || c === "{") brackets = Math.max(brackets, ++depth);
+    else if (c === ")" || c === "]" || c === "}") depth = Math.max(0, depth - 1);
+    else if (c === "?") conditionals++;
+  }
+  return { brackets, conditionals };
+}
+
 type Compiled = ReturnType<typeof jexl.compile>;
 const cache = new Map<string, Compiled>();
 const MAX_CACHED = 2000;
 
-/** Parses an expression once; throws ExpressionError on bad syntax, an oversized source or a collection filter. */
+/** Parses an expression once; throws ExpressionError on bad syntax, an oversized or too deeply nested source, or a collection filter. */
 export function compileExpression(source: string): Compiled {
   const hit = cache.get(source);
   if (hit) return hit;
   const max = limits().expressionSourceChars;
   if (source.length > max) {
     throw new ExpressionError(`expression is ${formatCount(source.length)} characters, over the limit of ${formatCount(max)} (expressionSourceChars)`);
+  }
+  const { brackets, conditionals } = nesting(source);
+  if (brackets > MAX_EXPRESSION_NESTING || conditionals > MAX_EXPRESSION_NESTING) {
+    const what = brackets > MAX_EXPRESSION_NESTING ? `nests brackets ${brackets} deep` : `has ${conditionals} conditionals (?:)`;
+    throw new ExpressionError(`expression ${what}, over the limit of ${MAX_EXPRESSION_NESTING}`);
   }
   let expr: Compiled;
   let ast: unknown;

@@ -13,7 +13,8 @@ function sortKeys(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     const maybeJson = value as { toJSON?: () => unknown };
     if (typeof maybeJson.toJSON === "function") return sortKeys(maybeJson.toJSON());
-    const out: Record<string, unknown> = {};
+    // A null prototype keeps a "__proto__" key as data (a plain object would take it as its prototype and drop it).
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined && typeof v !== "function") out[key] = sortKeys(v);

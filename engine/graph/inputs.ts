@@ -1,5 +1,6 @@
 import { InputValidationError } from "../errors.js";
 import type { Graph } from "../schema/graph.js";
+import { MAX_JSON_DEPTH, tooDeepPath } from "../util/json-depth.js";
 import { showValue } from "../util/show-value.js";
 
 /** Checks run inputs against the input node's fields, applies defaults, and coerces CLI-style strings. */
@@ -7,6 +8,11 @@ export function resolveInputs(graph: Graph, inputs: Record<string, unknown>): Re
   const node = graph.nodes.find((n) => n.kind === "input");
   if (!node || node.kind !== "input") return { ...inputs };
   const out: Record<string, unknown> = { ...inputs };
+  // Declared or not, every input is stored and sent in events: none may be nested past what JSON.stringify can write.
+  for (const [name, v] of Object.entries(out)) {
+    const deep = tooDeepPath(v);
+    if (deep) throw new InputValidationError(`input "${name.slice(0, 100)}" is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`, { nodeId: node.id, field: name });
+  }
   for (const f of node.config.fields) {
     let v = out[f.name];
     if (v === undefined) {

@@ -15,7 +15,9 @@ import { createProviderRegistry } from "../providers/registry.js";
 import { createSimProvider } from "../providers/sim/provider.js";
 import type { Graph } from "../schema/graph.js";
 import { closeTemplateWorkers } from "../template/render.js";
-import { buildGraph, gentleMutation, hostileValue, materialize, mutatedGraph, mutation, nastyString, type Doc } from "../testing/arbitraries.js";
+import { hostileValue, nastyString } from "../testing/arbitraries.js";
+import { buildGraph, EXAMPLE_GRAPHS, gentleMutation, mutatedGraph, mutation } from "../testing/graph-mutations.js";
+import { clone, Deep, type Doc, droppedPath, materialize } from "../testing/markers.js";
 import { issueProblem } from "../testing/issues.js";
 import { validateGraph } from "./validate.js";
 
@@ -32,18 +34,6 @@ afterAll(async () => {
   await closeTemplateWorkers();
 });
 afterEach(() => expect(unhandled, "unhandled rejections").toEqual([]));
-
-/** The first path where `input` has something `output` does not keep exactly, or undefined. */
-function droppedPath(input: unknown, output: unknown, at = "$"): string | undefined {
-  if (input === null || typeof input !== "object") return Object.is(input, output) || (input === 0 && output === 0) ? undefined : at;
-  if (output === null || typeof output !== "object" || Array.isArray(input) !== Array.isArray(output)) return at;
-  for (const key of Object.keys(input)) {
-    if (!Object.prototype.hasOwnProperty.call(output, key)) return `${at}.${key}`;
-    const inner = droppedPath((input as Doc)[key], (output as Doc)[key], `${at}.${key}`);
-    if (inner) return inner;
-  }
-  return undefined;
-}
 
 describe("validateGraph on mutated example graphs", () => {
   it("never throws, answers in bounded time, locates every issue; an accepted graph keeps every field", () => {
@@ -123,7 +113,64 @@ describe("a graph that validates runs to the end", () => {
       { numRuns: 80 },
     );
     // Most gentle edits keep a graph valid and most inputs fit it: the property does execute runs.
-    expect(validated).toBeGreaterThan(20);
+    expect(validated).toBeGreaterThan(15);
     expect(started).toBeGreaterThan(10);
   }, 120_000);
+});
+
+// Exact reproductions of what the properties above found (each threw, or echoed 300,000 characters, before the fix).
+describe("regressions found by fuzzing", () => {
+  const huge = "a".repeat(300_000);
+  const deep = () => new Deep(50_000, "object").build();
+
+  it("an unknown node or edge kind that is huge: the issue quotes it cut short", () => {
+    const doc = clone(EXAMPLE_GRAPHS.qa);
+    (doc.nodes as Doc[])[1].kind = huge;
+    (doc.edges as Doc[])[0].kind = { a: [huge] };
+    const r = validateGraph(doc);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues).toEqual(
+        expect.arrayContaining([
+          { nodeId: "answer", field: "kind", message: expect.stringMatching(/^unknown node kind "a{99}… \(expected one of/) },
+          { edgeId: "in-answer", field: "kind", message: expect.stringMatching(/^unknown edge kind \{"a":\["a{93}… \(expected one of/) },
+        ]),
+      );
+    }
+  });
+
+  it("a value nested past the stack anywhere in the document (a kind, a field default, meta): one located issue, not a RangeError", () => {
+    const cases: Array<[(doc: Doc) => void, Record<string, string>]> = [
+      [(doc) => ((doc.nodes as Doc[])[1].kind = deep()), { nodeId: "answer", field: "kind.a.a.a.a.a.a.a" }],
+      [(doc) => ((((doc.nodes as Doc[])[0].config as Doc).fields as Doc[])[1].default = deep()), { nodeId: "in", field: "config.fields.1.default.a.a.a.a" }],
+      [(doc) => ((doc.edges as Doc[])[2].meta = deep()), { edgeId: "grade-out", field: "meta.a.a.a.a.a.a.a" }],
+      [(doc) => (doc.meta = { x: deep() }), { field: "meta.x.a.a.a.a.a.a" }],
+    ];
+    for (const [edit, where] of cases) {
+      const doc = clone(EXAMPLE_GRAPHS.qa);
+      edit(doc);
+      const r = validateGraph(doc);
+      expect(r).toEqual({ ok: false, issues: [{ ...where, message: "nested deeper than 64 levels of arrays and objects" }] });
+    }
+  });
+
+  it("an optimizer objective naming a huge metric: the issue quotes it cut short", () => {
+    const doc = clone(EXAMPLE_GRAPHS.qa);
+    ((doc.nodes as Doc[]).find((n) => n.id === "tune")!.config as { objectives: Doc[] }).objectives[0].metric = huge;
+    const r = validateGraph(doc);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues).toEqual([{ nodeId: "tune", field: "config.objectives.0.metric", message: expect.stringMatching(/^objective "a{99}… is neither/) }]);
+  });
+
+  it("a run input nested past the stack: INPUT_INVALID naming the field, not a RangeError; a huge wrong-typed one is quoted cut short", async () => {
+    const r = validateGraph(clone(EXAMPLE_GRAPHS.qa));
+    if (!r.ok) throw new Error("qa example must validate");
+    const refusal = (inputs: Record<string, unknown>) => createRun({ graph: r.graph, inputs, providers: createProviderRegistry([]) }).catch((e: unknown) => e);
+    for (const [name, value] of [["question", new Deep(50_000, "array").build()], ["extra", { a: new Deep(50_000, "object").build() }]] as const) {
+      const err = await refusal({ question: "q", [name]: value });
+      expect(err).toBeInstanceOf(FlowtuneError);
+      expect(err).toMatchObject({ code: "INPUT_INVALID", location: { nodeId: "in", field: name }, message: `input "${name}" is nested deeper than 64 levels of arrays and objects` });
+    }
+    expect(await refusal({ question: { a: huge } })).toMatchObject({ code: "INPUT_INVALID", message: expect.stringMatching(/^input "question" must be a string, got \{"a":"a{74}…$/) });
+  });
 });

@@ -4,6 +4,7 @@ import { compileExpression } from "../expression/expression.js";
 import { nodeDefinition } from "../nodes/registry.js";
 import { EDGE_KINDS, GraphSchema, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
 import { compileTemplate, templateReferences } from "../template/template.js";
+import { MAX_JSON_DEPTH, tooDeepPath } from "../util/json-depth.js";
 import { showValue } from "../util/show-value.js";
 import { ancestorsOf, indexGraph, topologicalOrder, type GraphIndex } from "./model.js";
 
@@ -11,6 +12,9 @@ export type ValidationResult = { ok: true; graph: Graph; index: GraphIndex } | {
 
 /** Validates a graph document: schema, structure (ids, dangling edges, cycles), templates and conditions. */
 export function validateGraph(raw: unknown): ValidationResult {
+  // The format itself uses 8 levels and `meta` 16 more; a deeper value (a field default nested 50,000 levels) would crash checksums and storage.
+  const deep = tooDeepPath(raw);
+  if (deep) return { ok: false, issues: [depthIssue(raw, deep)] };
   const parsed = GraphSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: zodIssues(raw, parsed.error) };
   const graph = parsed.data;
@@ -35,6 +39,19 @@ export function parseGraph(raw: unknown): Graph {
   const r = validateGraph(raw);
   if (!r.ok) throw new GraphValidationError(r.issues);
   return r.graph;
+}
+
+// Located at the node or edge holding the deep value, with the first levels of the path to it.
+function depthIssue(raw: unknown, path: PropertyKey[]): GraphIssue {
+  const message = `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`;
+  const [head, i, ...rest] = path;
+  const field = (segments: PropertyKey[]) => segments.slice(0, 8).map((s) => String(s).slice(0, 100)).join(".");
+  if ((head === "nodes" || head === "edges") && typeof i === "number") {
+    const item = (raw as Record<string, Array<{ id?: unknown }>>)[head][i];
+    const id = typeof item.id === "string" ? item.id : `#${i}`;
+    return { ...(head === "nodes" ? { nodeId: id } : { edgeId: id }), field: field(rest), message };
+  }
+  return { field: field(path), message };
 }
 
 function zodIssues(raw: unknown, error: z.ZodError): GraphIssue[] {

@@ -4,7 +4,7 @@
  * is wrong in a bounded message.
  */
 import type { GraphIssue } from "../errors.js";
-import type { Doc } from "./arbitraries.js";
+import { type Doc } from "./markers.js";
 
 /** Longest issue message the properties accept (a hostile document must not inflate the reply). */
 export const MAX_ISSUE_MESSAGE = 2_000;

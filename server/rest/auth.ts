@@ -9,11 +9,18 @@ import type { SessionInfo } from "../auth/sessions.js";
 import { RestError } from "./errors.js";
 import type { PublicRestRoute, PublicRestRequest } from "./types.js";
 
-/** Body of POST /api/auth/login: exactly one of a login code or an API token. */
-export const LoginBodySchema = z.union([
-  z.strictObject({ code: z.string().min(1).max(200) }),
-  z.strictObject({ token: z.string().min(1).max(200) }),
-]);
+/**
+ * Body of POST /api/auth/login: exactly one of a login code or an API token. One object rather than
+ * a union of two, so that a refusal names the field (a union's error has no path).
+ */
+export const LoginBodySchema = z
+  .strictObject({ code: z.string().min(1).max(200).optional(), token: z.string().min(1).max(200).optional() })
+  .superRefine((b, ctx) => {
+    if (b.code !== undefined && b.token !== undefined) ctx.addIssue({ code: "custom", path: ["token"], message: "give a login code or an API token, not both" });
+    if (b.code === undefined && b.token === undefined) {
+      for (const field of ["code", "token"]) ctx.addIssue({ code: "custom", path: [field], message: "give a login code (code) or an API token (token)" });
+    }
+  });
 
 /** Reply of /api/auth/session and /api/auth/login. */
 export interface SessionReply {

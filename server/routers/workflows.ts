@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { GraphValidationError, NodeIdSchema, parseGraph, type Graph, type GraphInput } from "../../engine/browser.js";
 import { NoteSchema } from "../../engine/schema/labels.js";
+import { showValue } from "../../engine/util/show-value.js";
 import type { Access } from "../auth/access.js";
 import { diffGraphs } from "../store/workflow-diff.js";
 import { storableGraph, type SaveMode, type WorkflowRecord } from "../store/workflows.js";
@@ -105,7 +106,7 @@ export const workflowsRouter = router({
       const graphId = (input.graph as { id?: unknown }).id;
       if (graphId !== input.id) {
         throw new GraphValidationError([
-          { field: "id", message: `graph id ${JSON.stringify(graphId)} does not match workflow "${input.id}"` },
+          { field: "id", message: `graph id ${showValue(graphId)} does not match workflow "${input.id}"` },
         ]);
       }
       return saveDocument(ctx, input.graph, input.note, "update");

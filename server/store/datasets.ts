@@ -4,7 +4,8 @@
  * rows it started with.
  */
 import { randomUUID } from "node:crypto";
-import { datasetHash, FlowtuneError, parseDataset, type DatasetRow } from "../../engine/index.js";
+import { cooperative } from "../../engine/util/cooperative.js";
+import { datasetHashCooperatively, FlowtuneError, parseDatasetCooperatively, type DatasetRow } from "../../engine/index.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { withDbRetry } from "./transient.js";
 
@@ -85,20 +86,24 @@ export function createDatasetStore(prisma: PrismaClient): DatasetStore {
         select: infoSelect,
       });
       // Multi-row INSERTs: Prisma's createMany costs several times more per row on this adapter.
+      // The driver answers synchronously (microtasks only): without turns, a 10 MB import holds the event loop.
+      const slice = cooperative();
       for (let i = 0; i < rows.length; i += ROW_CHUNK) {
+        await slice.tick();
         const chunk = rows.slice(i, i + ROW_CHUNK);
         const params = chunk.flatMap((data, j) => [created.id, i + j, JSON.stringify(data)]);
         await tx.$executeRawUnsafe(`INSERT INTO "DatasetRow" ("datasetId", "index", "data") VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`, ...params);
       }
       return { ...toInfo(created), created: true };
-    });
+      // A 10 MB import under load outlasts Prisma's 5 s default; the rows are one atomic version or nothing.
+    }, { maxWait: 10_000, timeout: 120_000 });
   }
 
   async function importRows(args: { name: string; fileName: string; rows: DatasetRow[] }): Promise<ImportDatasetResult> {
     const name = args.name.trim();
     if (!name || name.length > 200) throw new FlowtuneError("INPUT_INVALID", "a dataset name must have 1 to 200 characters");
     if (args.rows.length === 0) throw new FlowtuneError("INPUT_INVALID", `dataset ${args.fileName} has no rows`);
-    const hash = datasetHash(args.rows);
+    const hash = await datasetHashCooperatively(args.rows);
     // Two importers racing for the next version number: the unique (name, version) key rejects one; retry it.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -123,7 +128,7 @@ export function createDatasetStore(prisma: PrismaClient): DatasetStore {
     importRows,
 
     async importDataset({ name, fileName, text }) {
-      return importRows({ name, fileName, rows: parseDataset(fileName, text) });
+      return importRows({ name, fileName, rows: await parseDatasetCooperatively(fileName, text) });
     },
 
     async list() {
