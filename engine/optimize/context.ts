@@ -208,7 +208,7 @@ export class OptimizationContext {
     const errored = perExample.filter(isErrored);
     if (errored.length === 0) return undefined;
     const scored = `${perExample.length - errored.length} of ${perExample.length} examples scored`;
-    if (errored.some((r) => isBudgetStop(r.error))) return `${this.budget.exhausted() ?? BUDGET_EXHAUSTED}: ${scored}`;
+    if (errored.some((r) => isBudgetStop(r.error))) return `${this.budget.exhaustedHead() ?? BUDGET_EXHAUSTED}: ${scored}`;
     const first = errored[0].error ?? "unknown error";
     return `provider error: ${scored} (${first.length > REASON_MAX ? `${first.slice(0, REASON_MAX)}…` : first})`;
   }

@@ -8,6 +8,7 @@ import { Budget, BUDGET_EXHAUSTED, isBudgetStop } from "./budget.js";
 import { passedAll, type CandidateRecord } from "./candidate.js";
 import { OptimizeConfigSchema, type OptimizeConfig, type OptimizeConfigInput } from "./config.js";
 import { optimizeConfigIssues } from "./check.js";
+import { unpricedModelIssues } from "./cost-cap.js";
 import { indexGraph } from "../graph/model.js";
 import { OptimizationContext, SearchStopped, type ProgressInfo, type Splits } from "./context.js";
 import { labelledDemos } from "./demos.js";
@@ -43,9 +44,9 @@ export interface OptimizeResult extends OptimizationSummary {
   candidates: CandidateRecord[];
 }
 
-/** Throws naming every objective, constraint or target that does not fit the graph. */
+/** Throws naming every objective, constraint or target that does not fit the graph, and a cost cap it cannot hold. */
 export function checkConfig(graph: Graph, config: OptimizeConfig): void {
-  const issues = optimizeConfigIssues(indexGraph(graph), config);
+  const issues = [...optimizeConfigIssues(indexGraph(graph), config), ...unpricedModelIssues(graph, config)];
   if (issues.length) throw new FlowtuneError("INPUT_INVALID", issues.map((i) => i.message).join("; "), { field: issues[0].field });
 }
 

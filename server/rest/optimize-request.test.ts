@@ -12,6 +12,7 @@ import { OptimizeConfigSchema, parseGraph } from "../../engine/index.js";
 import { RestError, toRestError } from "./errors.js";
 import { OptimizeBodySchema, resolveOptimizeRequest } from "./optimize-request.js";
 import { parseBody } from "./parse-body.js";
+import { resolveOptimizeFlags, type OptimizeFlags } from "../../cli/commands/optimize-config.js";
 
 const qa = parseGraph(JSON.parse(readFileSync(path.join(import.meta.dirname, "../../examples/qa.flow.json"), "utf8")));
 const triage = parseGraph(JSON.parse(readFileSync(path.join(import.meta.dirname, "../../examples/triage.flow.json"), "utf8")));
@@ -59,5 +60,35 @@ describe("POST …/optimize body", () => {
   it("maps the contract's directions and defaults from the optimizer node", async () => {
     const r = await resolveOptimizeRequest(parseBody(OptimizeBodySchema, { objective: [{ metric: "grade", direction: "maximize" }, { metric: "tokens", direction: "minimize" }] }), qa, datasets);
     expect(r).toMatchObject({ dataset: "qa", config: { targets: ["answer"], strategy: "nsga2", objectives: [{ metric: "grade", direction: "max" }, { metric: "tokens", direction: "min" }], limits: { maxCandidates: 24, budgetTokens: 200_000 } } });
+  });
+});
+
+describe("body limits over the optimizer node's", () => {
+  // The optimizer node with every limit set, so that any field the merge drops shows.
+  const limits = { maxCandidates: 24, maxTimeMs: 600_000, budgetTokens: 200_000, budgetCostUsd: 2, holdoutReserve: 0.3 };
+  const full = parseGraph({
+    ...JSON.parse(readFileSync(path.join(import.meta.dirname, "../../examples/qa.flow.json"), "utf8")),
+    nodes: qa.nodes.map((n) => (n.kind === "optimizer" ? { ...n, config: { ...n.config, limits } } : n)),
+  });
+  const resolve = async (body: unknown, graph = full) => OptimizeConfigSchema.parse((await resolveOptimizeRequest(parseBody(OptimizeBodySchema, body), graph, datasets)).config);
+
+  it("override field by field: a body with only iterations keeps the node's budget, time limit and reserve", async () => {
+    expect((await resolve({ limits: { iterations: 3 } }, qa)).limits).toEqual({ maxCandidates: 3, budgetTokens: 200_000 });
+    expect((await resolve({ limits: { iterations: 3 } })).limits).toEqual({ ...limits, maxCandidates: 3 });
+    expect((await resolve({ limits: { time_seconds: 1.5, max_tokens: 5000 } })).limits).toEqual({ ...limits, maxTimeMs: 1500, budgetTokens: 5000 });
+    expect((await resolve({ limits: { max_cost_usd: 0.5 } })).limits).toEqual({ ...limits, budgetCostUsd: 0.5 });
+    expect((await resolve({ limits: {} })).limits).toEqual(limits);
+    expect((await resolve({})).limits).toEqual(limits);
+  });
+
+  it("give the effective config the CLI gives for the same inputs (--optimizer tune --max-candidates 3 …)", async () => {
+    const cases: Array<[body: Record<string, unknown>, flags: OptimizeFlags]> = [
+      [{ limits: { iterations: 3 } }, { optimizer: "tune", maxCandidates: "3" }],
+      [{ limits: { max_tokens: 5000 } }, { optimizer: "tune", budgetTokens: "5000" }],
+      [{ limits: { iterations: 2, max_cost_usd: 0.25 }, seed: 9, optimizer: "random" }, { optimizer: "tune", maxCandidates: "2", budgetCost: "0.25", seed: "9", strategy: "random" }],
+    ];
+    for (const [body, flags] of cases) {
+      expect(await resolve({ optimizer_node: "tune", ...body }), JSON.stringify(body)).toEqual(resolveOptimizeFlags(full, flags).config);
+    }
   });
 });

@@ -34,7 +34,9 @@ export const OptimizeBodySchema = z.strictObject({
       max_cost_usd: z.number().positive().optional(),
     })
     .optional()
-    .describe("When given, replaces the optimizer node's limits; else the node's limits apply (none: 24 candidates, the server's budget caps)."),
+    .describe(
+      "Overrides the optimizer node's limits field by field (iterations → maxCandidates, time_seconds → maxTimeMs, max_tokens → budgetTokens, max_cost_usd → budgetCostUsd); fields it does not name keep the node's values (no node: 24 candidates, the server's budget caps).",
+    ),
   dataset: DatasetNameSchema.optional().describe(
     "An imported dataset's name or id. Defaults to the dataset the optimizer node names (its name, or the stem of the file it names: examples/qa.dataset.jsonl → qa).",
   ),
@@ -72,7 +74,8 @@ function sourceNode(graph: Graph, body: OptimizeBody): { node?: OptimizerNode; a
 /**
  * The engine config and dataset name of a request: the body's fields, and for each one it leaves
  * out, the optimizer node's (with the node's search space, constraints, split, regression
- * tolerance, concurrency and reflection settings, which the body has no fields for). 400 naming
+ * tolerance, concurrency and reflection settings, which the body has no fields for; `limits`
+ * overrides the node's limits field by field, as the CLI's flags do). 400 naming
  * every field that is missing with nothing to default it from; 404 naming `dataset` when the
  * node's dataset was never imported.
  */
@@ -94,7 +97,8 @@ export async function resolveOptimizeRequest(body: OptimizeBody, graph: Graph, d
     targets: body.node_ids ?? base!.targets,
     strategy: body.optimizer ?? base!.strategy,
     objectives: body.objective === undefined ? base!.objectives : Array.isArray(body.objective) ? body.objective : [body.objective],
-    limits: body.limits ? wireLimits(body.limits) : (base?.limits ?? {}),
+    // Field by field: `{iterations: 3}` must not drop the node's budget (or its holdout reserve, time limit).
+    limits: { ...(base?.limits ?? {}), ...(body.limits ? wireLimits(body.limits) : {}) },
     ...(body.seed !== undefined ? { seed: body.seed } : {}),
   };
   return { config, dataset: body.dataset ?? (await importedName(ref!, node!, datasets)) };

@@ -125,6 +125,14 @@ describe("prefill from the graph's optimizer node", () => {
     expect(input?.limits).toMatchObject({ maxCandidates: 24, budgetTokens: 200000 });
   });
 
+  it("keeps every limit of the node, the holdout reserve included (the limits the CLI and REST would run with)", () => {
+    const limits = { maxCandidates: 12, maxTimeMs: 90_000, budgetTokens: 5000, budgetCostUsd: 0.5, holdoutReserve: 0.35 };
+    const graph = { ...qa, nodes: qa.nodes.map((n) => (n.kind === "optimizer" ? { ...n, config: { ...n.config, limits } } : n)) } as Graph;
+    const { config, errors } = buildConfig(prefillForm(graph, "answer", ["qa"]), "answer");
+    expect(errors).toEqual({});
+    expect(config?.limits).toEqual(limits);
+  });
+
   it("falls back to the defaults (and the only dataset) without an optimizer node", () => {
     const form = prefillForm(withoutOptimizer, "answer", ["qa"]);
     expect(form.dataset).toBe("qa");

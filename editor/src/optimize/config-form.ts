@@ -77,7 +77,7 @@ export interface OptimizeForm {
   concurrency: string;
   seed: string;
   /** Passed through unchanged from a prefilled optimizer node (no editor for them here). */
-  passthrough: Pick<OptimizeConfigInput, "constraints" | "split" | "regressionTolerance" | "reflection">;
+  passthrough: Pick<OptimizeConfigInput, "constraints" | "split" | "regressionTolerance" | "reflection"> & { holdoutReserve?: number };
 }
 
 const str = (v: number | undefined): string => (v === undefined ? "" : String(v));
@@ -191,6 +191,8 @@ export function prefillForm(graph: Graph, nodeId: string, datasetNames: readonly
     ...(c.split ? { split: c.split } : {}),
     ...(c.regressionTolerance !== undefined ? { regressionTolerance: c.regressionTolerance } : {}),
     ...(c.reflection ? { reflection: c.reflection } : {}),
+    // The node's budget share for the test re-scoring, kept as the CLI and REST paths keep it.
+    ...(l?.holdoutReserve !== undefined ? { holdoutReserve: l.holdoutReserve } : {}),
   };
   return form;
 }
@@ -317,6 +319,8 @@ export function buildConfig(form: OptimizeForm, nodeId: string): BuildResult {
   if (budgetCostUsd !== undefined) limits.budgetCostUsd = budgetCostUsd;
   const maxTimeSec = num(form.maxTimeSec, "maxTimeSec", errors);
   if (maxTimeSec !== undefined) limits.maxTimeMs = Math.round(maxTimeSec * 1000);
+  const { holdoutReserve, ...passthrough } = form.passthrough;
+  if (holdoutReserve !== undefined) limits.holdoutReserve = holdoutReserve;
 
   const input: OptimizeConfigInput = {
     targets: [nodeId],
@@ -326,7 +330,7 @@ export function buildConfig(form: OptimizeForm, nodeId: string): BuildResult {
     limits,
     concurrency: num(form.concurrency, "concurrency", errors, { required: true, int: true }),
     seed: num(form.seed, "seed", errors, { required: true, int: true }),
-    ...form.passthrough,
+    ...passthrough,
   };
   const parsed = OptimizeConfigSchema.safeParse(input);
   if (!parsed.success) {
