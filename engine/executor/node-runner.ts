@@ -29,7 +29,8 @@ export type NodeJobResult =
   | { ok: false; error: ErrorInfo; attempts: number; durationMs: number; usage?: TokenUsage };
 
 // Errors that another attempt cannot fix.
-const PERMANENT: ErrorCode[] = ["TEMPLATE_ERROR", "NO_ROUTE", "JOIN_FAILED", "PROVIDER_NOT_FOUND", "EXPRESSION_ERROR", "INPUT_INVALID"];
+// CONFLICT: a state that waiting will not change, e.g. an optimization budget that is spent.
+const PERMANENT: ErrorCode[] = ["TEMPLATE_ERROR", "NO_ROUTE", "JOIN_FAILED", "PROVIDER_NOT_FOUND", "EXPRESSION_ERROR", "INPUT_INVALID", "CONFLICT"];
 
 /** Runs a node with its error policy (retries with backoff) and timeout; maps over items when mapped. */
 export async function runNodeJob(job: NodeJob): Promise<NodeJobResult> {

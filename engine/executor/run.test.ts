@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { FlowtuneError } from "../errors.js";
+import { createProviderRegistry } from "../providers/registry.js";
 import type { RunEvent } from "../schema/events.js";
 import { createRun, runGraph } from "./run.js";
 import { aiNode, graph, scriptedProvider, statuses } from "./test-helpers.js";
@@ -209,6 +211,24 @@ describe("error policies and timeouts", () => {
     expect(result.status).toBe("succeeded");
     expect(events.filter((e) => e.type === "node.retrying").map((e) => (e as { attempt: number }).attempt)).toEqual([1, 2]);
     expect(p.calls.length).toBe(3);
+  });
+
+  it("does not retry a permanent refusal such as a spent budget (CONFLICT)", async () => {
+    let calls = 0;
+    const refusing = createProviderRegistry([
+      {
+        id: "test",
+        async complete() {
+          calls++;
+          throw new FlowtuneError("CONFLICT", "optimization budget exhausted");
+        },
+      },
+    ]);
+    const g = graph([aiNode("a", "echo", "{{ inputs.q }}", { onError: { mode: "retry", maxRetries: 3, backoffMs: 1 } })], [["in", "a"]]);
+    const { result, events } = await collect({ graph: g, inputs: { q: "x" }, providers: refusing });
+    expect(result.status).toBe("failed");
+    expect(events.filter((e) => e.type === "node.retrying")).toEqual([]);
+    expect(calls).toBe(1);
   });
 
   it("fails after the retries are used up, naming the node", async () => {
