@@ -98,10 +98,19 @@ export async function createAppServices(
     // A command that executes work cleans up after dead processes first; a read-only one never registers.
     onRegistered: kind === "server" ? undefined : () => reportSweep(),
   });
+  const jobs: JobRunner = new InProcessJobRunner({ concurrency: opts.jobConcurrency });
   const workflows = createWorkflowStore(db.prisma);
   const history = createRunHistoryStore(db.prisma, { owner: lease });
   const datasets = createDatasetStore(db.prisma);
-  const optimizations = createOptimizationStore(db.prisma, { owner: lease });
+  const optimizations = createOptimizationStore(db.prisma, {
+    owner: lease,
+    // Taken for gone (a stall longer than the lease, seen from another host): stop the job at
+    // once rather than spending on model calls whose results can no longer be stored.
+    onOwnershipLost: (runId) => {
+      console.warn(`flowtune: optimization ${runId} is no longer owned by this process (its lease was swept); stopping it here`);
+      void jobs.cancel(runId).catch(() => undefined);
+    },
+  });
   let sweeping: Promise<{ runs: string[]; optimizations: string[] }> | undefined;
   /** One sweep at a time: runs, then optimizations, then the leases of the gone processes. */
   const sweep = () =>
@@ -144,7 +153,6 @@ export async function createAppServices(
   }
   const providers = providerConfigs.registry;
   const runs = new RunService({ history, workflows, providers, parameters });
-  const jobs: JobRunner = new InProcessJobRunner({ concurrency: opts.jobConcurrency });
   const optimizer = new OptimizationService({ workflows, datasets, optimizations, parameters, providers, jobs, policy: opts.optimizationPolicy });
   let sweepTimer: NodeJS.Timeout | undefined;
   if (kind === "server") {

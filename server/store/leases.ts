@@ -1,20 +1,29 @@
 /**
  * Process leases: which Flowtune process owns which runs and optimizations.
  *
- * A process that executes work registers one ProcessLease row (random id, hostname, pid, kind)
- * and renews its `heartbeatAt` on an unref'd timer. Runs and optimizations it starts record the
- * lease id as `ownerId`. Another process may treat that work as interrupted only when its owner
- * is gone (ownerGone): the lease row was deleted, or it expired (heartbeatAt + leaseMs + skew <
- * now), or it was registered on this host and its pid no longer exists. A process merely starting
- * (e.g. a read-only CLI command, which never registers a lease) interrupts nothing.
- *
- * The pid check is only a shortcut for the common case (a killed process on the same machine);
- * the lease expiry is what decides across hosts and when a pid was reused by another process.
+ * A process that executes work registers one ProcessLease row (random id, hostname, pid, kind,
+ * `startedAt` = the process's own start time) and renews its `heartbeatAt` on an unref'd timer.
+ * Runs and optimizations it starts record the lease id as `ownerId`. Another process may treat
+ * that work as interrupted only when its owner is gone (leaseGone):
+ *   - on this host the operating system decides, not the heartbeat: the owner is gone when its
+ *     pid no longer exists (or is a zombie), or is held by a process that started after the
+ *     recorded start (a reused pid; checked where /proc tells start times). A live owner keeps its
+ *     work however stale its heartbeat — a blocked event loop is a stall, not a death;
+ *   - on another host only the heartbeat can tell: the lease expired (heartbeatAt + leaseMs + skew
+ *     < now), or its row was deleted. A stall longer than that there hands the work over: its runs
+ *     are marked interrupted (the owner's own terminal write later wins, run-history.ts) and its
+ *     optimizations interrupted and resumable (the stale owner's writes are then refused,
+ *     optimizations.ts).
+ * A process merely starting (e.g. a read-only CLI command, which never registers a lease)
+ * interrupts nothing.
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { inspectProcess, ownStartMs } from "./process-identity.js";
 import { withDbRetry } from "./transient.js";
+
+export { processAlive } from "./process-identity.js";
 
 export type ProcessKind = "server" | "cli" | "worker";
 
@@ -22,6 +31,8 @@ export type ProcessKind = "server" | "cli" | "worker";
 export const DEFAULT_LEASE_MS = 30_000;
 /** Extra time past expiry before another process believes it (clock skew between hosts, a late timer). */
 export const DEFAULT_SKEW_MS = 5_000;
+/** How much later than a lease's recorded process start a live process at its pid may have started and still be that process. */
+export const PROCESS_START_TOLERANCE_MS = 2_000;
 
 /** The stored lease of one process. */
 export interface LeaseRecord {
@@ -45,36 +56,26 @@ export interface LeaseJudgement {
   now?: number;
 }
 
-/** True when a process with this id exists on this machine (signal 0 only checks). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** When this process started (ms since the epoch). */
-function selfStartedAt(): number {
-  return Date.now() - process.uptime() * 1000;
-}
-
 /**
- * True when the process behind `lease` is gone: expired (with `skewMs` of margin), or on this
- * host with a pid that no longer exists — or that is now this very process, started after the
- * lease (a container restarted its server as pid 1).
+ * True when the process behind `lease` is gone. On this host: its pid does not exist, or the
+ * process now holding it started more than PROCESS_START_TOLERANCE_MS after the lease's
+ * recorded start (a reused pid, or this process's previous incarnation) — a live same process is
+ * never gone, however old its heartbeat. The check is one-sided on purpose: a pid is reused only
+ * after its holder died, which was after it recorded its lease, so a live process that had
+ * started by then is that holder (this also keeps leases whose `startedAt` is their registration
+ * time, and a clock stepped back, safe). On another host: expired, with `skewMs` of margin.
  */
 export function leaseGone(lease: LeaseRecord, judgement: LeaseJudgement = {}): boolean {
   if (lease.id === judgement.selfId) return false;
+  if (lease.hostname === (judgement.hostname ?? os.hostname())) {
+    const holder = inspectProcess(lease.pid);
+    if (!holder.alive) return true;
+    // Without a readable start time (no /proc) a live pid counts as the owner.
+    return holder.startedAtMs !== undefined && holder.startedAtMs > lease.startedAt.getTime() + PROCESS_START_TOLERANCE_MS;
+  }
   const now = judgement.now ?? Date.now();
   const skewMs = judgement.skewMs ?? DEFAULT_SKEW_MS;
-  if (lease.heartbeatAt.getTime() + lease.leaseMs + skewMs < now) return true;
-  if (lease.hostname !== (judgement.hostname ?? os.hostname())) return false;
-  if (lease.pid === process.pid) return lease.startedAt.getTime() < selfStartedAt() - 1_000;
-  return !processAlive(lease.pid);
+  return lease.heartbeatAt.getTime() + lease.leaseMs + skewMs < now;
 }
 
 /** The owner ids among `ownerIds` whose process is gone (no lease row, or leaseGone). */
@@ -140,6 +141,8 @@ export class ProcessLease implements RunOwner {
   #timer: NodeJS.Timeout | undefined;
   #renewing = false;
   #released = false;
+  /** This process's start as last recorded (ms): what same-host judges compare the pid's holder with. */
+  #startedAt = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -172,9 +175,11 @@ export class ProcessLease implements RunOwner {
   private async register(): Promise<string> {
     const id = randomUUID();
     const now = new Date();
+    this.#startedAt = ownStartMs();
+    const startedAt = new Date(this.#startedAt);
     await withDbRetry(() =>
       this.prisma.processLease.create({
-        data: { id, hostname: this.hostname, pid: process.pid, kind: this.options.kind, startedAt: now, heartbeatAt: now, leaseMs: this.leaseMs },
+        data: { id, hostname: this.hostname, pid: process.pid, kind: this.options.kind, startedAt, heartbeatAt: now, leaseMs: this.leaseMs },
       }),
     );
     this.#id = id;
@@ -191,22 +196,30 @@ export class ProcessLease implements RunOwner {
     return id;
   }
 
-  /** Renews the heartbeat; re-creates the row (same id) if a sweeper deleted it meanwhile. */
+  /**
+   * Renews the heartbeat; re-creates the row (same id) if a sweeper deleted it meanwhile. The
+   * recorded process start follows a wall-clock step (it is derived from the clock).
+   */
   async renew(): Promise<void> {
     const id = this.#id;
     if (!id || this.#renewing || this.#released) return;
     this.#renewing = true;
     try {
       const now = new Date();
-      const { count } = await withDbRetry(() => this.prisma.processLease.updateMany({ where: { id }, data: { heartbeatAt: now } }), { timeoutMs: this.heartbeatMs });
+      const start = ownStartMs();
+      const data: { heartbeatAt: Date; startedAt?: Date } = { heartbeatAt: now };
+      if (Math.abs(start - this.#startedAt) > 1_000) data.startedAt = new Date((this.#startedAt = start));
+      const { count } = await withDbRetry(() => this.prisma.processLease.updateMany({ where: { id }, data }), { timeoutMs: this.heartbeatMs });
       if (count === 0 && !this.#released) {
-        // Our heartbeat came too late (a blocked event loop, a suspended machine): others may
-        // already have interrupted some of our work. Keep owning what is left.
+        // Our heartbeat came too late (on another host's view: a blocked event loop, a suspended
+        // machine) and a sweeper took us for gone: our runs were marked interrupted (they finish
+        // and record their true end), our optimizations refuse our writes from now on.
         this.warn(`flowtune: this process's lease ${id} had expired and was removed; renewing it`);
+        const startedAt = new Date(this.#startedAt);
         await withDbRetry(() =>
           this.prisma.processLease.upsert({
             where: { id },
-            create: { id, hostname: this.hostname, pid: process.pid, kind: this.options.kind, startedAt: now, heartbeatAt: now, leaseMs: this.leaseMs },
+            create: { id, hostname: this.hostname, pid: process.pid, kind: this.options.kind, startedAt, heartbeatAt: now, leaseMs: this.leaseMs },
             update: { heartbeatAt: now },
           }),
         );

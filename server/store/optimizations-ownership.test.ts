@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type FlowtuneDatabase } from "../db.js";
 import { ProcessLease } from "./leases.js";
-import { createOptimizationStore, type CandidateInput } from "./optimizations.js";
+import { createOptimizationStore, OwnershipLostError, type CandidateInput } from "./optimizations.js";
 
 const candidate = (index: number): CandidateInput => ({
   index,
@@ -57,6 +57,67 @@ describe("optimization ownership", () => {
     } finally {
       await leaseA.release();
       await leaseB.release();
+    }
+  });
+
+  it("a stale owner (its lease swept) cannot write candidates, spend, progress or an end into a run another process took over", async () => {
+    const leaseA = new ProcessLease(db.prisma, { kind: "server", hostname: "host-a", leaseMs: 60_000, skewMs: 0 });
+    const leaseB = new ProcessLease(db.prisma, { kind: "server", hostname: "host-b", leaseMs: 60_000, skewMs: 0 });
+    const lostA: string[] = [];
+    const a = createOptimizationStore(db.prisma, { owner: leaseA, onOwnershipLost: (id) => lostA.push(id) });
+    const b = createOptimizationStore(db.prisma, { owner: leaseB });
+    try {
+      const run = await a.createRun({ workflowId: "qa", targetNodeIds: ["answer"], config: {} });
+      expect((await a.appendCandidate(run.id, candidate(0))).inserted).toBe(true);
+      await a.recordSpend(run.id, { tokens: 10, costUsd: 0.001, llmCalls: 1 });
+
+      // A stalls on another host past its lease: B interrupts the run; nobody has resumed it yet.
+      await db.prisma.processLease.update({ where: { id: leaseA.id! }, data: { heartbeatAt: new Date(Date.now() - 61_000) } });
+      expect(await b.markInterrupted()).toContain(run.id);
+      // Awake, A may not go on as if it still ran it, nor end it as failed (it stays resumable).
+      await expect(a.appendCandidate(run.id, candidate(1))).rejects.toBeInstanceOf(OwnershipLostError);
+      await expect(a.recordSpend(run.id, { tokens: 20, costUsd: 0.002, llmCalls: 2 })).rejects.toThrow(/no longer owned by this process: it is interrupted/);
+      await expect(a.finishRun(run.id, { status: "failed", error: { code: "OPTIMIZATION_FAILED", message: "x" } })).rejects.toBeInstanceOf(OwnershipLostError);
+      expect(await b.getRun(run.id)).toMatchObject({ status: "interrupted", llmCalls: 1 });
+      expect(lostA).toEqual([run.id]); // reported once
+
+      // B resumes it: from now on only B writes into it.
+      await b.reopenRun(run.id);
+      await expect(a.appendCandidate(run.id, candidate(1))).rejects.toThrow(/another process has resumed it/);
+      // A replay of a candidate A had stored is refused too (A must stop, not skip ahead).
+      await expect(a.appendCandidate(run.id, candidate(0))).rejects.toBeInstanceOf(OwnershipLostError);
+      await expect(a.recordSpend(run.id, { tokens: 999, costUsd: 9, llmCalls: 99 })).rejects.toBeInstanceOf(OwnershipLostError);
+      await expect(a.updateRun(run.id, { best: { index: 7 } })).rejects.toBeInstanceOf(OwnershipLostError);
+      await expect(a.finishRun(run.id, { status: "completed", stopReason: "the strategy finished" })).rejects.toBeInstanceOf(OwnershipLostError);
+      expect((await b.appendCandidate(run.id, candidate(1))).inserted).toBe(true);
+      await b.recordSpend(run.id, { tokens: 20, costUsd: 0.002, llmCalls: 2 });
+      const stored = await b.getRun(run.id);
+      expect(stored).toMatchObject({ status: "running", tokensSpent: 20, llmCalls: 2 });
+      expect(stored!.best).toBeUndefined();
+      expect((await b.listCandidates(run.id)).candidates.map((c) => c.index)).toEqual([0, 1]);
+      expect((await b.finishRun(run.id, { status: "completed", stopReason: "the strategy finished" })).status).toBe("completed");
+      // Unknown runs are still NOT_FOUND, not an ownership matter.
+      await expect(a.appendCandidate("nope", candidate(0))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      await leaseA.release();
+      await leaseB.release();
+    }
+  });
+
+  it("an owner's completion wins over a sweep's interrupted mark nobody resumed; its failure does not", async () => {
+    const lease = new ProcessLease(db.prisma, { kind: "server", hostname: "host-a", leaseMs: 60_000, skewMs: 0 });
+    const sweeper = createOptimizationStore(db.prisma, { owner: new ProcessLease(db.prisma, { kind: "cli", hostname: "host-s" }) });
+    const mine = createOptimizationStore(db.prisma, { owner: lease });
+    try {
+      const done = await mine.createRun({ workflowId: "qa", targetNodeIds: ["answer"], config: {} });
+      const failing = await mine.createRun({ workflowId: "qa", targetNodeIds: ["answer"], config: {} });
+      await db.prisma.processLease.update({ where: { id: lease.id! }, data: { heartbeatAt: new Date(0) } });
+      expect(await sweeper.markInterrupted()).toEqual(expect.arrayContaining([done.id, failing.id]));
+      expect(await mine.finishRun(done.id, { status: "completed", stopReason: "the strategy finished" })).toMatchObject({ status: "completed", stopReason: "the strategy finished" });
+      await expect(mine.finishRun(failing.id, { status: "failed", error: { code: "OPTIMIZATION_FAILED", message: "lost" } })).rejects.toBeInstanceOf(OwnershipLostError);
+      expect(await mine.getRun(failing.id)).toMatchObject({ status: "interrupted", error: { code: "INTERRUPTED" } });
+    } finally {
+      await lease.release();
     }
   });
 

@@ -5,6 +5,12 @@
  * process that dies loses at most the evaluations in flight. A repeated insert of the same
  * (runId, index, split) is a no-op, which is what lets a resumed run replay its strategy and
  * skip the evaluations already stored (resumeState()).
+ *
+ * Ownership: a store with an owner (the process lease) writes into a run — candidates, spend,
+ * progress, its end — only while the run is `running` and its `ownerId` is that lease, checked in
+ * the same statement as the write. A process whose lease was swept (another host took it for
+ * gone) finds its run interrupted, or reopened by another process, and its writes refused with
+ * OwnershipLostError: it stops, and the run stays resumable or with its new owner.
  */
 import { randomUUID } from "node:crypto";
 import { FlowtuneError, isBudgetStop, type ErrorInfo } from "../../engine/index.js";
@@ -153,8 +159,8 @@ export interface OptimizationStore {
   finishRun(runId: string, input: FinishRunInput): Promise<OptimizationRunRecord>;
   /**
    * Runs left `running` by a process that is gone become `interrupted`; returns their ids. Gone
-   * means its lease (server/store/leases.ts) expired or was removed, or its pid died on this
-   * host; runs of live processes (on any host) are left alone, so no process starting up
+   * means (server/store/leases.ts) its pid died or was reused on this host, or its lease expired
+   * or was removed on another; runs of live processes (on any host) are left alone, so no process starting up
    * interrupts another's optimization. Legacy runs without an owner id fall back to the pid check.
    */
   markInterrupted(): Promise<string[]>;
@@ -187,6 +193,7 @@ type RunRow = {
   finishedAt: Date | null;
   error: string | null;
   ownerPid: number | null;
+  ownerId: string | null;
   createdBy: string | null;
   stopReason: string | null;
 };
@@ -280,19 +287,41 @@ function isForeignKeyViolation(error: unknown): boolean {
 }
 
 // One statement, no read-then-write: a replayed candidate is a no-op, and nothing waits inside a transaction.
-const INSERT_CANDIDATE =
-  `INSERT INTO "Candidate" ("runId","index","generation","parentIds","params","paramsChecksum","status","rejectReason","split","perExample","metrics","objectives","tokens","costUsd","llmCalls","latencyMs","createdAt") ` +
-  `VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT ("runId","index","split") DO NOTHING`;
+const CANDIDATE_INSERT_HEAD =
+  `INSERT INTO "Candidate" ("runId","index","generation","parentIds","params","paramsChecksum","status","rejectReason","split","perExample","metrics","objectives","tokens","costUsd","llmCalls","latencyMs","createdAt") `;
+const CANDIDATE_VALUES = "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
+const ON_REPLAY = ` ON CONFLICT ("runId","index","split") DO NOTHING`;
+const INSERT_CANDIDATE = `${CANDIDATE_INSERT_HEAD}VALUES (${CANDIDATE_VALUES})${ON_REPLAY}`;
 const insertStatements = new WeakMap<Database.Database, Database.Statement>();
 
+// The same insert, only into a run that is running and owned by the given lease (one statement: no check-then-write race).
+const INSERT_OWNED_CANDIDATE =
+  `${CANDIDATE_INSERT_HEAD}SELECT ${CANDIDATE_VALUES} WHERE EXISTS (SELECT 1 FROM "OptimizationRun" WHERE "id"=? AND "status"='running' AND "ownerId"=?)${ON_REPLAY}`;
+const ownedInsertStatements = new WeakMap<Database.Database, Database.Statement>();
+
 const INTERRUPTED_ERROR = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this optimization run was in progress" });
+
+/**
+ * A write into an optimization run this process no longer owns: its lease was taken for gone and
+ * the run was interrupted, or resumed by another process. The writer must stop (CONFLICT).
+ */
+export class OwnershipLostError extends FlowtuneError {
+  constructor(runId: string, now: { status: string; ownerId: string | null }) {
+    const why = now.status === "running" ? "another process has resumed it" : `it is ${now.status} (this process was taken for gone)`;
+    super("CONFLICT", `optimization run ${runId} is no longer owned by this process: ${why}; this process stops writing to it`);
+    this.name = "OwnershipLostError";
+  }
+}
 
 export interface OptimizationStoreOptions {
   /**
    * The process lease runs created or reopened here record as their owner
-   * (server/store/leases.ts); without one they record only the pid (legacy behaviour).
+   * (server/store/leases.ts), and which every write into a run must still match; without one
+   * they record only the pid and writes are unchecked (legacy behaviour).
    */
   owner?: RunOwner;
+  /** Called (synchronously, once per run until this process reopens it) when a write finds the run owned by no longer this process. */
+  onOwnershipLost?: (runId: string) => void;
 }
 
 /** Creates the optimization run/candidate store on a Prisma client from openDatabase(). */
@@ -300,6 +329,31 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
   const owner = options.owner;
   // Runs this process created or reopened and has not finished: markInterrupted() spares them.
   const live = new Set<string>();
+  // Runs whose ownership loss was reported (once each, until this process reopens them).
+  const lost = new Set<string>();
+
+  /** The condition a write into a run must meet: running and ours (no condition without an owner). */
+  function owned(): Prisma.OptimizationRunWhereInput {
+    // No lease yet: this process has created or reopened nothing, so it owns nothing ("" matches no row).
+    return owner ? { status: "running", ownerId: owner.id ?? "" } : {};
+  }
+
+  /**
+   * After a conditional write changed nothing: NOT_FOUND for an unknown run, OwnershipLostError
+   * when the run is not (or no longer) ours; otherwise returns the row (the write was a no-op).
+   */
+  async function explainUnchanged(runId: string): Promise<RunRow> {
+    const row = await mustGetRun(runId);
+    if (owner && (row.status !== "running" || row.ownerId !== owner.id)) {
+      live.delete(runId);
+      if (!lost.has(runId)) {
+        lost.add(runId);
+        options.onOwnershipLost?.(runId);
+      }
+      throw new OwnershipLostError(runId, row);
+    }
+    return row;
+  }
 
   async function mustGetRun(runId: string): Promise<RunRow> {
     const row = await prisma.optimizationRun.findUnique({ where: { id: runId } });
@@ -314,25 +368,30 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
 
   async function insertCandidate(runId: string, c: CandidateInput, paramsChecksum: string): Promise<{ row: CandidateRow; inserted: boolean }> {
     const split = c.split ?? "validation";
+    const sql = owner ? INSERT_OWNED_CANDIDATE : INSERT_CANDIDATE;
+    const statements = owner ? ownedInsertStatements : insertStatements;
     const values = [
       runId, c.index, c.generation ?? 0, JSON.stringify(c.parentIds ?? []), JSON.stringify(c.params), paramsChecksum, c.status,
       c.rejectReason ?? null, split, toJsonText(c.perExample), toJsonText(c.metrics), toJsonText(c.objectives),
       c.tokens ?? 0, c.costUsd ?? 0, c.llmCalls ?? 0, c.latencyMs ?? null, sqliteTimestamp(Date.now()),
+      ...(owner ? [runId, owner.id ?? ""] : []),
     ];
     let changes: number;
     try {
       changes = await withDbRetry(async () => {
         const direct = await writeDirect(prisma, (db) => {
-          let statement = insertStatements.get(db);
-          if (!statement) insertStatements.set(db, (statement = db.prepare(INSERT_CANDIDATE)));
+          let statement = statements.get(db);
+          if (!statement) statements.set(db, (statement = db.prepare(sql)));
           return statement.run(values).changes;
         });
-        return direct ? direct.value : prisma.$executeRawUnsafe(INSERT_CANDIDATE, ...values);
+        return direct ? direct.value : prisma.$executeRawUnsafe(sql, ...values);
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`, {}, { cause: error });
       throw error;
     }
+    // Nothing inserted: a replay of a stored candidate, or a run that is not (or no longer) ours.
+    if (changes === 0 && owner) await explainUnchanged(runId);
     // Candidates are immutable: reading after the commit sees exactly what is stored.
     const row = await prisma.candidate.findUnique({ where: { runId_index_split: { runId, index: c.index, split } } });
     if (!row) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`);
@@ -396,8 +455,8 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
       if ("baseline" in patch) data.baseline = toJsonText(patch.baseline);
       if ("best" in patch) data.best = toJsonText(patch.best);
       if ("pareto" in patch) data.pareto = toJsonText(patch.pareto);
-      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { id: runId }, data }));
-      if (count === 0) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`);
+      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { id: runId, ...owned() }, data }));
+      if (count === 0) await explainUnchanged(runId);
     },
 
     async appendCandidate(runId, candidate) {
@@ -416,11 +475,12 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
     async recordSpend(runId, spend) {
       const { count } = await withDbRetry(() =>
         prisma.optimizationRun.updateMany({
-          where: { id: runId, llmCalls: { lte: spend.llmCalls } },
+          where: { id: runId, llmCalls: { lte: spend.llmCalls }, ...owned() },
           data: { tokensSpent: spend.tokens, costSpent: spend.costUsd, llmCalls: spend.llmCalls },
         }),
       );
-      if (count === 0) await mustGetRun(runId);
+      // Unchanged and still ours: a stale lower total, ignored.
+      if (count === 0) await explainUnchanged(runId);
     },
 
     async listCandidates(runId, options = {}) {
@@ -449,11 +509,18 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
       if (input.tokensSpent !== undefined) data.tokensSpent = input.tokensSpent;
       if (input.costSpent !== undefined) data.costSpent = input.costSpent;
       if (input.llmCalls !== undefined) data.llmCalls = input.llmCalls;
-      // Conditional update: a run finishes once, even with two writers racing.
-      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { id: runId, status: { in: ["running", "interrupted"] } }, data }));
+      // Conditional update: a run finishes once, even with two writers racing. With an owner, only
+      // its own running run — or its completion over a sweep's interrupted mark nobody resumed yet
+      // (every candidate it stands on was written while it was ours).
+      const where: Prisma.OptimizationRunWhereInput = owner
+        ? { id: runId, ownerId: owner.id ?? "", status: { in: input.status === "completed" ? ["running", "interrupted"] : ["running"] } }
+        : { id: runId, status: { in: ["running", "interrupted"] } };
+      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where, data }));
       if (count === 0) {
         const row = await mustGetRun(runId);
-        throw new FlowtuneError("CONFLICT", `optimization run ${runId} already ended (${row.status})`);
+        if (["completed", "failed", "cancelled"].includes(row.status)) throw new FlowtuneError("CONFLICT", `optimization run ${runId} already ended (${row.status})`);
+        await explainUnchanged(runId);
+        throw new FlowtuneError("CONFLICT", `optimization run ${runId} changed while it was being finished; try again`);
       }
       live.delete(runId);
       return toRun(await mustGetRun(runId));
@@ -502,6 +569,7 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
         );
       }
       live.add(runId);
+      lost.delete(runId);
       return toRun(await mustGetRun(runId));
     },
 

@@ -248,6 +248,61 @@ describe.each([
     expect(await db.prisma.workflow.count({ where: { id: "tx-rollback" } })).toBe(0);
   });
 
+  it("a run a sweep marked INTERRUPTED that its owner then finishes is stored with the owner's end: succeeded, no error", async () => {
+    const events = successfulRun("run-swept");
+    await store.begin({ runId: "run-swept", workflowId: "qa", graph, inputs: { question: "meaning?" } });
+    // Up to the retry of "answer" (its error recorded), with "answer" running.
+    await store.write(events.slice(0, 8));
+    // A neighbour took the owner for gone (an unowned run outside its own live set).
+    const sweeper = createRunHistoryStore(db.prisma, { direct });
+    expect(await sweeper.markInterrupted()).toContain("run-swept");
+    const swept = await store.getRun("run-swept");
+    expect(swept).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
+    expect(swept!.nodes.find((n) => n.nodeId === "answer")).toMatchObject({ status: "cancelled", reason: "interrupted" });
+
+    // The owner was alive all along: it finishes the run.
+    await writeInBatches(store, events.slice(8), [3, 1]);
+    const run = await store.getRun("run-swept");
+    expect(run).toMatchObject({ status: "succeeded", durationMs: 30, outputs: { out: { answer: "42", nothing: null } } });
+    expect(run!.error).toBeUndefined();
+    expect(run!.finishedAt!.getTime()).toBe(Math.floor(events[events.length - 1].ts));
+    expect(run!.nodes.map((n) => [n.nodeId, n.status, n.reason])).toEqual([
+      ["in", "succeeded", null],
+      ["answer", "succeeded", null],
+      ["check", "succeeded", null],
+      ["fallback", "skipped", "condition false"],
+      ["out", "succeeded", null],
+    ]);
+    for (const n of run!.nodes) expect(n.error, n.nodeId).toBeUndefined();
+    const row = await db.prisma.run.findUniqueOrThrow({ where: { id: "run-swept" } });
+    expect(row.error).toBeNull();
+  });
+
+  it("after a sweep, the owner's later status, own failure and untouched unfinished nodes replace the INTERRUPTED mark", async () => {
+    const runId = "run-swept-fails";
+    await store.begin({ runId, workflowId: "qa", graph, inputs: {} });
+    await store.write(stamp(runId, [
+      { type: "run.started", workflowId: "qa", graphChecksum: "abc", inputs: {} },
+      { type: "node.queued", nodeId: "in" },
+      { type: "node.queued", nodeId: "answer" },
+    ]));
+    expect(await createRunHistoryStore(db.prisma, { direct }).markInterrupted()).toContain(runId);
+    // Paused by its owner: running work, not a finished one.
+    await store.write(stamp(runId, [{ type: "run.paused" }], 3));
+    const paused = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(paused).toMatchObject({ status: "paused", error: null, finishedAt: null, durationMs: null });
+    await store.write(stamp(runId, [
+      { type: "run.resumed" },
+      { type: "node.started", nodeId: "in", attempt: 1, input: {} },
+      { type: "node.failed", nodeId: "in", error: { code: "NODE_EXECUTION_FAILED", message: "boom" }, durationMs: 1, continued: false },
+      { type: "run.failed", error: { code: "NODE_EXECUTION_FAILED", message: "boom" }, durationMs: 5 },
+    ], 4));
+    const run = await store.getRun(runId);
+    expect(run).toMatchObject({ status: "failed", error: { code: "NODE_EXECUTION_FAILED", message: "boom" }, durationMs: 5 });
+    // "answer" never left the queue in the owner's view; the sweep's cancellation is not its story.
+    expect(run!.nodes.find((n) => n.nodeId === "answer")).toMatchObject({ status: "queued", reason: null });
+  });
+
   it("deletes a run with its rows", async () => {
     expect(await store.deleteRun("run-cancelled")).toBe(true);
     expect(await store.deleteRun("run-cancelled")).toBe(false);

@@ -98,10 +98,11 @@ export interface RunHistoryStore extends RunHistorySink, RunHistoryReader {
   /** Deletes a run with its events and node executions; false when there was none. */
   deleteRun(runId: string): Promise<boolean>;
   /**
-   * Marks runs whose owning process is gone (server/store/leases.ts: its lease expired or was
-   * removed, or its pid died on this host) as failed (code INTERRUPTED), with their unfinished
-   * nodes cancelled, so no run stays "running" forever. Runs of live processes are never
-   * touched. Runs without an owner (written before leases existed, or by a store without one)
+   * Marks runs whose owning process is gone (server/store/leases.ts: on this host its pid died
+   * or was reused; on another its lease expired or was removed) as failed (code INTERRUPTED),
+   * with their unfinished nodes cancelled, so no run stays "running" forever. Runs of live
+   * processes are never touched; if a stalled owner on another host was taken for gone, its own
+   * later status and end replace the mark (writeBatch). Runs without an owner (written before leases existed, or by a store without one)
    * count as abandoned unless this store is writing them. Returns their ids.
    */
   markInterrupted(): Promise<string[]>;
@@ -154,10 +155,12 @@ const NODE_CHUNK = 500;
 const NODE_INSERT_HEAD = `INSERT INTO "NodeExecution" ("runId","nodeId","status","input","output","error","attempts","reason","reused","startedAt","finishedAt","durationMs","promptTokens","completionTokens","totalTokens","costUsd") VALUES `;
 const NODE_UPSERT_TAIL = ` ON CONFLICT ("runId","nodeId") DO UPDATE SET "status"=excluded."status","input"=excluded."input","output"=excluded."output","error"=excluded."error","attempts"=excluded."attempts","reason"=excluded."reason","reused"=excluded."reused","startedAt"=excluded."startedAt","finishedAt"=excluded."finishedAt","durationMs"=excluded."durationMs","promptTokens"=excluded."promptTokens","completionTokens"=excluded."completionTokens","totalTokens"=excluded."totalTokens","costUsd"=excluded."costUsd"`;
 const EVENT_INSERT_HEAD = `INSERT INTO "RunEvent" ("runId","seq","type","payload","ts") VALUES `;
+// A batch that sets the status (flag = 1) also sets error, finishedAt and durationMs, null
+// included: the owner's own status is the whole truth, over a sweep's earlier INTERRUPTED mark.
 const RUN_UPDATE =
-  `UPDATE "Run" SET "lastSeq"=?,"status"=COALESCE(?,"status"),"outputs"=COALESCE(?,"outputs"),"error"=COALESCE(?,"error"),` +
+  `UPDATE "Run" SET "lastSeq"=?,"status"=COALESCE(?,"status"),"outputs"=COALESCE(?,"outputs"),"error"=CASE WHEN ? THEN ? ELSE "error" END,` +
   `"parentRunId"=COALESCE(?,"parentRunId"),"fromNodeId"=COALESCE(?,"fromNodeId"),"graphChecksum"=COALESCE(?,"graphChecksum"),` +
-  `"startedAt"=COALESCE(?,"startedAt"),"finishedAt"=COALESCE(?,"finishedAt"),"durationMs"=COALESCE(?,"durationMs"),` +
+  `"startedAt"=COALESCE(?,"startedAt"),"finishedAt"=CASE WHEN ? THEN ? ELSE "finishedAt" END,"durationMs"=CASE WHEN ? THEN ? ELSE "durationMs" END,` +
   `"promptTokens"=?,"completionTokens"=?,"totalTokens"=?,"costUsd"=? WHERE "id"=?`;
 
 /** The Run update of batches without run.* events: touches no indexed column. */
@@ -268,6 +271,8 @@ export interface RunHistoryStoreOptions {
 
 /** Run statuses of work that is not finished. */
 const ACTIVE = ["pending", "running", "paused"];
+/** Node statuses a sweep cancels (the node had not finished). */
+const UNFINISHED_NODES: readonly NodeStatus[] = ["pending", "queued", "running"];
 const INTERRUPTED_ERROR = JSON.stringify({ code: "INTERRUPTED", message: "the process stopped while this run was in progress" });
 
 export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryStoreOptions = {}): RunHistoryStore {
@@ -500,6 +505,11 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     if (!patch.usage) patch.usage = usage;
     if (patch.costUsd === undefined) patch.costUsd = costUsd;
 
+    // A terminal batch rewrites the nodes a sweep may have cancelled meanwhile (those unfinished
+    // as last written) with this process's own view of them.
+    if (terminal) {
+      for (const [id, n] of run.nodes) if (!dirty.has(id) && UNFINISHED_NODES.includes(n.status)) dirty.set(id, n);
+    }
     const nodeRows: unknown[][] = [];
     for (const n of dirty.values()) {
       nodeRows.push([
@@ -507,18 +517,22 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
         n.startedAt, n.finishedAt, n.durationMs, n.promptTokens, n.completionTokens, n.totalTokens, n.costUsd,
       ]);
     }
+    const statusSet = patch.status !== undefined ? 1 : 0;
     const runParams = !runChanged
       ? [lastSeq, patch.usage.promptTokens, patch.usage.completionTokens, patch.usage.totalTokens, patch.costUsd, runId]
       : [
       lastSeq,
       patch.status ?? null,
       patch.outputs ?? null,
+      statusSet,
       patch.error ?? null,
       patch.parentRunId ?? null,
       patch.fromNodeId ?? null,
       patch.graphChecksum ?? null,
       patch.startedAt ?? null,
+      statusSet,
       patch.finishedAt ?? null,
+      statusSet,
       patch.durationMs ?? null,
       patch.usage.promptTokens,
       patch.usage.completionTokens,
@@ -582,7 +596,7 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     await withDbRetry(() =>
       prisma.$transaction([
         prisma.nodeExecution.updateMany({
-          where: { runId: { in: markedIds }, status: { in: ["pending", "queued", "running"] }, run: { is: { status: { in: ACTIVE } } } },
+          where: { runId: { in: markedIds }, status: { in: [...UNFINISHED_NODES] }, run: { is: { status: { in: ACTIVE } } } },
           data: { status: "cancelled", reason: "interrupted" },
         }),
         prisma.run.updateMany({ where: { ...runWhere, id: { in: markedIds } }, data: { status: "failed", error: INTERRUPTED_ERROR, finishedAt: new Date() } }),
