@@ -209,6 +209,19 @@ describe.each([
     expect((await store.loadRun("run-atomic"))!.status).toBe("succeeded");
   });
 
+  it("a run whose last batch cannot be stored does not stay running: it ends failed with HISTORY_WRITE_FAILED", async () => {
+    await store.begin({ runId: "run-lost-end", workflowId: "qa", graph, inputs: {} });
+    const events = successfulRun("run-lost-end");
+    await store.write(events.slice(0, 3));
+    // The rest, ending with run.completed, collides on seq 2: the whole batch fails.
+    const rest = events.slice(3).map((e, i) => (i === 0 ? { ...e, seq: 2 } : e));
+    await expect(store.write(rest)).rejects.toThrow();
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: "run-lost-end" } });
+    expect(run.status).toBe("failed");
+    expect(JSON.parse(run.error!)).toMatchObject({ code: "HISTORY_WRITE_FAILED", message: expect.stringMatching(/^the run ended \(succeeded\) but its history could not be stored: /) });
+    expect(run.finishedAt).not.toBeNull();
+  });
+
   it("continues a run begun by another store instance (e.g. after a restart)", async () => {
     const events = successfulRun("run-revive");
     await store.begin({ runId: "run-revive", workflowId: "qa", graph, inputs: {} });

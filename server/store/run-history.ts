@@ -14,12 +14,12 @@
  * see docs/development.md for the numbers. Reads use the ordinary Prisma API.
  */
 import type { Graph } from "../../engine/schema/graph.js";
-import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../../engine/schema/events.js";
+import { isTerminalEvent, type ErrorInfo, type NodeStatus, type RunEvent, type RunStatus } from "../../engine/schema/events.js";
 import type { RunHistoryReader, RunHistorySink, StoredRun } from "../../engine/executor/history.js";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type Database from "better-sqlite3";
 import type { Statement } from "better-sqlite3";
-import { sanitizeErrorInfo } from "../safe-errors.js";
+import { sanitizeErrorInfo, sanitizeErrorText } from "../safe-errors.js";
 import { checksumOf, fromJsonText, sqliteTimestamp, toJsonText } from "./canonical.js";
 import { writeDirect } from "./direct-write.js";
 import { goneOwners, type RunOwner } from "./leases.js";
@@ -614,6 +614,17 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
     return summary;
   }
 
+  /** The fallback when a run's terminal batch cannot be stored: its end, marked as a history failure. */
+  async function recordEndWithoutHistory(runId: string, terminal: RunEvent, cause: unknown): Promise<void> {
+    live.delete(runId);
+    const ended = terminal.type === "run.completed" ? "succeeded" : terminal.type === "run.failed" ? "failed" : "cancelled";
+    const reason = sanitizeErrorText(cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
+    const error = { code: "HISTORY_WRITE_FAILED", message: `the run ended (${ended}) but its history could not be stored: ${reason}` };
+    await withDbRetry(() =>
+      prisma.run.updateMany({ where: { id: runId, status: { in: ["pending", "running", "paused"] } }, data: { status: "failed", error: JSON.stringify(error), finishedAt: new Date(terminal.ts) } }),
+    );
+  }
+
   return {
     async begin({ runId, workflowId, graph, inputs, parentRunId }) {
       if (live.has(runId)) throw new Error(`run ${runId} has already begun`);
@@ -666,7 +677,15 @@ export function createRunHistoryStore(prisma: PrismaClient, options: RunHistoryS
       if (events.length === 0) return;
       const runId = events[0].runId;
       const run = live.get(runId) ?? (await revive(runId));
-      await enqueue(run, () => writeBatch(runId, run, events));
+      try {
+        await enqueue(run, () => writeBatch(runId, run, events));
+      } catch (error) {
+        // The run must not stay "running" for good because its last batch could not be stored:
+        // record how it ended (and that its history is incomplete) in one small statement.
+        const terminal = events.find(isTerminalEvent);
+        if (terminal) await recordEndWithoutHistory(runId, terminal, error).catch(() => undefined);
+        throw error;
+      }
     },
 
     async loadRun(runId): Promise<StoredRun | undefined> {
