@@ -6,8 +6,10 @@
 
 /** Every limit, with its unit in the name. */
 export interface ResourceLimits {
-  /** Characters of one template's source (Liquid `parseLimit`). */
+  /** Characters of one template's source (Liquid `parseLimit`); also the graph format's cap on each template field, so it can only be lowered. */
   templateSourceChars: number;
+  /** Characters of all template sources of one graph together (validation parses each of them). */
+  graphTemplateChars: number;
   /** Milliseconds one template render may take (Liquid `renderLimit`; the render worker is killed shortly after). */
   templateRenderMs: number;
   /** Liquid `memoryLimit`: characters/items a render may allocate (strings, arrays, ranges, printed output). */
@@ -24,17 +26,26 @@ export interface ResourceLimits {
   expressionWorkChars: number;
   /** Characters of one regular expression (metric patterns, JSON Schema `pattern`). */
   regexPatternChars: number;
+  /** Instructions of one compiled regular expression (counted repetitions multiply: `a{1000}` is 1,002). */
+  regexProgramSize: number;
+  /** Regex work of one check (a metric, one JSON Schema validation): program instructions × characters of text, summed over every match. */
+  regexWorkUnits: number;
   /** Characters of text parsed as JSON (model answers in json metrics and responseFormat json). */
   jsonChars: number;
   /** Nesting depth of JSON parsed from model answers. */
   jsonDepth: number;
   /** Characters of all messages of one sim request (the sim's "context window"). */
   simInputChars: number;
+  /** Characters of a run's inputs written as JSON (all fields together): each run stores them. */
+  runInputChars: number;
+  /** Items of the list one parallel map edge runs its target over. */
+  mapItems: number;
 }
 
 /** The defaults, as documented. */
 export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
-  templateSourceChars: 100_000,
+  templateSourceChars: 50_000,
+  graphTemplateChars: 2_000_000,
   templateRenderMs: 250,
   templateMemory: 10_000_000,
   templateLoopIterations: 100_000,
@@ -43,10 +54,17 @@ export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   expressionSourceChars: 2_000,
   expressionWorkChars: 10_000_000,
   regexPatternChars: 2_000,
+  regexProgramSize: 2_000,
+  regexWorkUnits: 400_000,
   jsonChars: 1_000_000,
   jsonDepth: 64,
   simInputChars: 100_000,
+  runInputChars: 1_000_000,
+  mapItems: 10_000,
 });
+
+/** Limits that may only be lowered: the graph format itself caps each template field at this many characters. */
+const CEILINGS: Partial<Readonly<ResourceLimits>> = Object.freeze({ templateSourceChars: DEFAULT_LIMITS.templateSourceChars });
 
 /** Environment variable of each limit, e.g. `FLOWTUNE_LIMIT_TEMPLATE_RENDER_MS`. */
 export const LIMIT_ENV_VARS: Readonly<Record<keyof ResourceLimits, string>> = Object.freeze(
@@ -72,6 +90,8 @@ export function configureLimits(overrides: Partial<ResourceLimits> = {}): Readon
     if (value === undefined) continue;
     if (!(key in DEFAULT_LIMITS)) throw new Error(`unknown limit "${key}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new Error(`limit ${key} must be a positive number (got ${String(value)})`);
+    const ceiling = CEILINGS[key];
+    if (ceiling !== undefined && value > ceiling) throw new Error(`limit ${key} cannot exceed ${formatCount(ceiling)}, the graph format's own cap (got ${formatCount(value)})`);
     next[key] = value;
   }
   current = next;

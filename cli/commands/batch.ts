@@ -1,4 +1,5 @@
 import { createProviderRegistry, parseDataset, runBatch, withResponseCache, type BatchStats } from "../../engine/index.js";
+import { checkRunInputSize } from "../../engine/graph/inputs.js";
 import type { AppServices } from "../../server/services/app.js";
 import { createProviderCacheStore } from "../../server/store/provider-cache.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -26,6 +27,14 @@ export async function batchCommand(arg: string, flags: BatchFlags, services: () 
     throw err instanceof UsageError ? err : new UsageError(`--dataset ${flags.dataset}: ${(err as Error).message}`);
   }
   if (rows.length === 0) throw new UsageError(`--dataset ${flags.dataset}: the file has no rows`);
+  // Each row becomes a run's inputs: the same size limit as a single run, checked before any row runs.
+  rows.forEach((row, i) => {
+    try {
+      checkRunInputSize(row);
+    } catch (err) {
+      throw new UsageError(`--dataset ${flags.dataset}: row ${i + 1}: ${(err as Error).message}`);
+    }
+  });
   const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
   const { graph, parameterVersions } = await graphForRun(loaded, services, flags.production !== false);

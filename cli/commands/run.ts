@@ -1,4 +1,5 @@
 import { createRun, resolveInputs, type RunEvent, type RunResult } from "../../engine/index.js";
+import { checkRunInputSize } from "../../engine/graph/inputs.js";
 import type { AppServices } from "../../server/services/app.js";
 import { EXIT } from "../errors.js";
 import { cell, formatDuration, statusText } from "../format.js";
@@ -15,7 +16,9 @@ export interface RunFlags {
 export async function runCommand(arg: string, flags: RunFlags, services: () => Promise<AppServices>): Promise<number> {
   const loaded = await loadWorkflow(arg, services);
   // Bad inputs are refused before the database is touched.
-  const inputs = resolveInputs(loaded.graph, parseInputArg(flags.input));
+  const given = parseInputArg(flags.input);
+  checkRunInputSize(given);
+  const inputs = resolveInputs(loaded.graph, given);
   const { graph, parameterVersions } = await graphForRun(loaded, services, flags.production !== false);
   const app = await services();
   if (!flags.json && parameterVersions && Object.keys(parameterVersions).length) {

@@ -9,7 +9,9 @@
  * engine (RE2: no backreferences or lookaround, refused by `checkJsonSchema`).
  */
 
-import { compileSafeRegex, regexPatternProblem, type SafeRegex } from "../util/safe-regex.js";
+import { formatCount, limits } from "../limits.js";
+import { estimateProgramSize } from "../util/regex-size.js";
+import { compileSafeRegex, regexPatternProblem, RegexWork, type SafeRegex } from "../util/safe-regex.js";
 
 /** A problem at a location: a JSON path (`$.items[2].name`) for values, a keyword path for schemas. */
 export interface SchemaProblem {
@@ -30,8 +32,11 @@ const SUPPORTED = new Set([
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
 
+// Compiling costs about 3.5 ms per 1,000 program instructions, so one schema's patterns together get ten patterns' worth.
+const SCHEMA_PROGRAM_FACTOR = 10;
+
 /** Problems with a schema itself (unsupported keywords, malformed keyword values, invalid patterns); empty when usable. */
-export function checkJsonSchema(schema: unknown, path = ""): SchemaProblem[] {
+export function checkJsonSchema(schema: unknown, path = "", compiled = { instructions: 0 }): SchemaProblem[] {
   if (typeof schema === "boolean") return [];
   if (!isObject(schema)) return [{ path, message: "a schema must be an object (or true/false)" }];
   const out: SchemaProblem[] = [];
@@ -47,19 +52,27 @@ export function checkJsonSchema(schema: unknown, path = ""): SchemaProblem[] {
       if (!Array.isArray(v) || !v.length) bad(key, "enum must be a non-empty array");
     } else if (key === "properties") {
       if (!isObject(v)) bad(key, "properties must be an object of schemas");
-      else for (const [name, sub] of Object.entries(v)) out.push(...checkJsonSchema(sub, join(join(path, key), name)));
+      else for (const [name, sub] of Object.entries(v)) out.push(...checkJsonSchema(sub, join(join(path, key), name), compiled));
     } else if (key === "required") {
       if (!Array.isArray(v) || v.some((r) => typeof r !== "string")) bad(key, "required must be an array of property names");
     } else if (key === "additionalProperties" || key === "items" || key === "not") {
       if (key === "items" && Array.isArray(v)) bad(key, "items must be one schema (tuple form is not supported)");
-      else out.push(...checkJsonSchema(v, join(path, key)));
+      else out.push(...checkJsonSchema(v, join(path, key), compiled));
     } else if (key === "uniqueItems") {
       if (typeof v !== "boolean") bad(key, "uniqueItems must be true or false");
     } else if (key === "pattern") {
       if (typeof v !== "string") bad(key, "pattern must be a string");
       else {
-        const problem = regexPatternProblem(v);
-        if (problem) bad(key, problem);
+        const total = SCHEMA_PROGRAM_FACTOR * limits().regexProgramSize;
+        const before = compiled.instructions;
+        compiled.instructions += estimateProgramSize(v);
+        // Reported once, at the pattern that crosses the total; later ones are not compiled.
+        if (compiled.instructions <= total) {
+          const problem = regexPatternProblem(v);
+          if (problem) bad(key, problem);
+        } else if (before <= total) {
+          bad(key, `the schema's patterns together expand to more than ${formatCount(total)} program instructions (${SCHEMA_PROGRAM_FACTOR} × regexProgramSize)`);
+        }
       }
     } else if (key === "multipleOf") {
       if (typeof v !== "number" || !(v > 0)) bad(key, "multipleOf must be a number > 0");
@@ -69,14 +82,18 @@ export function checkJsonSchema(schema: unknown, path = ""): SchemaProblem[] {
       if (!Number.isInteger(v) || (v as number) < 0) bad(key, `${key} must be a non-negative integer`);
     } else if (SCHEMA_LIST_KEYWORDS.includes(key)) {
       if (!Array.isArray(v) || !v.length) bad(key, `${key} must be a non-empty array of schemas`);
-      else v.forEach((sub, i) => out.push(...checkJsonSchema(sub, `${join(path, key)}.${i}`)));
+      else v.forEach((sub, i) => out.push(...checkJsonSchema(sub, `${join(path, key)}.${i}`, compiled)));
     }
   }
   return out;
 }
 
-/** Where a value breaks a schema (assumed to pass `checkJsonSchema`); empty when it conforms. */
-export function validateJsonSchema(value: unknown, schema: unknown, path = "$"): SchemaProblem[] {
+/**
+ * Where a value breaks a schema (assumed to pass `checkJsonSchema`); empty when it conforms. Every
+ * `pattern` match of one validation shares one regex work budget (`work`); past it, throws
+ * RegexWorkError rather than report a partial answer (a skipped check under `not` would pass).
+ */
+export function validateJsonSchema(value: unknown, schema: unknown, path = "$", work: RegexWork = new RegexWork()): SchemaProblem[] {
   if (schema === true || schema === undefined) return [];
   if (schema === false) return [{ path, message: "no value is allowed here" }];
   if (!isObject(schema)) return [];
@@ -96,7 +113,7 @@ export function validateJsonSchema(value: unknown, schema: unknown, path = "$"):
     const length = Array.from(value).length;
     if (typeof s.minLength === "number" && length < s.minLength) fail(`must have at least ${s.minLength} characters`);
     if (typeof s.maxLength === "number" && length > s.maxLength) fail(`must have at most ${s.maxLength} characters`);
-    if (typeof s.pattern === "string" && !regexp(s.pattern).test(value)) fail(`must match pattern ${JSON.stringify(s.pattern)}`);
+    if (typeof s.pattern === "string" && !regexp(s.pattern).test(value, work)) fail(`must match pattern ${JSON.stringify(s.pattern)}`);
   }
   if (typeof value === "number") {
     if (typeof s.minimum === "number" && value < s.minimum) fail(`must be ≥ ${s.minimum}`);
@@ -109,7 +126,7 @@ export function validateJsonSchema(value: unknown, schema: unknown, path = "$"):
     if (typeof s.minItems === "number" && value.length < s.minItems) fail(`must have at least ${s.minItems} items`);
     if (typeof s.maxItems === "number" && value.length > s.maxItems) fail(`must have at most ${s.maxItems} items`);
     if (s.uniqueItems === true && !allUnique(value)) fail("items must be unique");
-    if (s.items !== undefined) value.forEach((v, i) => out.push(...validateJsonSchema(v, s.items, `${path}[${i}]`)));
+    if (s.items !== undefined) value.forEach((v, i) => out.push(...validateJsonSchema(v, s.items, `${path}[${i}]`, work)));
   }
   if (isObject(value)) {
     const props = isObject(s.properties) ? s.properties : {};
@@ -121,20 +138,20 @@ export function validateJsonSchema(value: unknown, schema: unknown, path = "$"):
     }
     for (const [name, v] of Object.entries(value)) {
       const at = /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
-      if (Object.hasOwn(props, name)) out.push(...validateJsonSchema(v, props[name], at));
+      if (Object.hasOwn(props, name)) out.push(...validateJsonSchema(v, props[name], at, work));
       else if (s.additionalProperties === false) fail(`property "${name}" is not allowed`, at);
-      else if (s.additionalProperties !== undefined) out.push(...validateJsonSchema(v, s.additionalProperties, at));
+      else if (s.additionalProperties !== undefined) out.push(...validateJsonSchema(v, s.additionalProperties, at, work));
     }
   }
-  if (Array.isArray(s.allOf)) for (const sub of s.allOf) out.push(...validateJsonSchema(value, sub, path));
-  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => !validateJsonSchema(value, sub, path).length)) {
+  if (Array.isArray(s.allOf)) for (const sub of s.allOf) out.push(...validateJsonSchema(value, sub, path, work));
+  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => !validateJsonSchema(value, sub, path, work).length)) {
     fail(`must match at least one of the ${s.anyOf.length} anyOf schemas`);
   }
   if (Array.isArray(s.oneOf)) {
-    const matched = s.oneOf.filter((sub) => !validateJsonSchema(value, sub, path).length).length;
+    const matched = s.oneOf.filter((sub) => !validateJsonSchema(value, sub, path, work).length).length;
     if (matched !== 1) fail(`must match exactly one of the ${s.oneOf.length} oneOf schemas (matched ${matched})`);
   }
-  if (s.not !== undefined && !validateJsonSchema(value, s.not, path).length) fail("must not match the `not` schema");
+  if (s.not !== undefined && !validateJsonSchema(value, s.not, path, work).length) fail("must not match the `not` schema");
   return out;
 }
 

@@ -21,6 +21,8 @@ export interface NodeJob {
   /** Aborts when the run is cancelled or fails, or a join no longer needs this branch. */
   signal: AbortSignal;
   emit: (e: RunEventBody) => void;
+  /** Owner of this node's template renders (the run, or the optimization running it). */
+  renderOwner?: string;
 }
 
 /** How a node execution ended. Never a rejection: failures are data. */
@@ -66,7 +68,7 @@ export async function runNodeJob(job: NodeJob): Promise<NodeJobResult> {
 async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, parent: AbortSignal): Promise<NodeOutcome> {
   const def = nodeDefinition(job.node.kind);
   const timeoutMs = job.node.timeoutMs;
-  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index });
+  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner });
   const ctl = new AbortController();
   const onParent = () => ctl.abort(parent.reason);
   parent.addEventListener("abort", onParent, { once: true });
@@ -75,7 +77,7 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
     timeoutMs,
   );
   try {
-    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index }), ctl.signal);
+    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner }), ctl.signal);
   } finally {
     clearTimeout(timer);
     parent.removeEventListener("abort", onParent);

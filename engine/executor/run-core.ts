@@ -2,6 +2,8 @@ import type { GraphIndex } from "../graph/model.js";
 import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
 import type { ErrorInfo } from "../schema/events.js";
 import type { EventBus } from "./event-bus.js";
+import { formatCount, limits } from "../limits.js";
+import type { ParallelEdge } from "../schema/graph.js";
 import { addUsage, type NodeJob, type NodeJobResult } from "./node-runner.js";
 import type { Scheduler, Step } from "./scheduler.js";
 
@@ -40,6 +42,8 @@ export class RunCore {
     readonly providers: ProviderRegistry,
     readonly inputs: Record<string, unknown>,
     private readonly onJoinArmed: (aggregateId: string, timeoutMs: number) => void,
+    /** Owner of the run's template renders (RunOptions.renderOwner, default the run id). */
+    readonly renderOwner?: string,
   ) {}
 
   /** Applies a scheduling step: emits skips and partials, queues ready nodes, cancels unneeded branches. */
@@ -149,20 +153,18 @@ export class RunCore {
     this.bus.emit({ type: "node.started", nodeId, attempt: 1, input });
     this.armJoins(nodeId);
     const scope = { inputs: this.inputs, input, nodes: this.nodeScope };
+    const map = mapEdge ? mapJob(nodeId, mapEdge, items) : undefined;
     return {
       actorId: `node:${nodeId}:${this.launches++}`,
       node,
       input,
       scope,
-      map: mapEdge
-        ? Array.isArray(items)
-          ? { edge: mapEdge, items }
-          : { edge: mapEdge, items: [], error: `"${nodeId}" maps over "${mapEdge.map}", which is not a list (got ${JSON.stringify(items)?.slice(0, 60) ?? "undefined"})` }
-        : undefined,
+      map,
       providers: this.providers,
       index: this.index,
+      renderOwner: this.renderOwner,
       signal: ctl.signal,
-      emit: mapEdge ? this.mappedEmitter(nodeId, Array.isArray(items) ? items.length : 0) : (e) => this.bus.emit(e),
+      emit: map ? this.mappedEmitter(nodeId, map.items.length) : (e) => this.bus.emit(e),
     };
   }
 
@@ -196,6 +198,18 @@ export class RunCore {
     const caps = this.index.outEdges.get(source)!.flatMap((e) => (e.kind === "parallel" && !e.map ? [e.maxConcurrency] : []));
     return { key: source, cap: Math.min(...caps) };
   }
+}
+
+// The list a mapped node runs over, or why it cannot: not a list, or more items than `mapItems`.
+function mapJob(nodeId: string, edge: ParallelEdge, items: unknown): NonNullable<NodeJob["map"]> {
+  if (!Array.isArray(items)) {
+    return { edge, items: [], error: `"${nodeId}" maps over "${edge.map}", which is not a list (got ${JSON.stringify(items)?.slice(0, 60) ?? "undefined"})` };
+  }
+  const max = limits().mapItems;
+  if (items.length > max) {
+    return { edge, items: [], error: `"${nodeId}" maps over "${edge.map}" (edge "${edge.id}"): ${formatCount(items.length)} items, over the limit of ${formatCount(max)} (mapItems)` };
+  }
+  return { edge, items };
 }
 
 /** Reads a dotted path (`json.items`) from a value. */

@@ -3,7 +3,7 @@ import { createActor } from "xstate";
 import { errorMessage, FlowtuneError } from "../errors.js";
 import { resolveInputs } from "../graph/inputs.js";
 import { descendantsOf, topologicalOrder } from "../graph/model.js";
-import { isPreparedGraph, prepareGraph } from "../graph/prepare.js";
+import { isPreparedGraph, prepareGraphCooperatively } from "../graph/prepare.js";
 import type { ErrorInfo, RunEvent, RunStatus } from "../schema/events.js";
 import { EventBus } from "./event-bus.js";
 import { runMachine } from "./machine.js";
@@ -17,7 +17,8 @@ import type { NodeResult, RunHandle, RunOptions, RunResult } from "./types.js";
  */
 export async function createRun(opts: RunOptions): Promise<RunHandle> {
   const now = opts.now ?? Date.now;
-  const prepared = isPreparedGraph(opts.graph) ? opts.graph : prepareGraph(opts.graph);
+  // A server starts runs of stored graphs of up to 2,000 nodes: validating one must not hold the event loop.
+  const prepared = isPreparedGraph(opts.graph) ? opts.graph : await prepareGraphCooperatively(opts.graph);
   const graph = prepared.graph;
   let inputs: Record<string, unknown>;
   let reused: Map<string, { output: unknown; takenEdges?: string[] }> | undefined;
@@ -47,11 +48,19 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
   const scheduler = new Scheduler(index);
   const joinTimers: NodeJS.Timeout[] = [];
   const armed = new Set<string>();
-  const core = new RunCore(index, scheduler, bus, opts.providers, inputs, (aggId, ms) => {
-    if (armed.has(aggId)) return;
-    armed.add(aggId);
-    joinTimers.push(setTimeout(() => actor.send({ type: "JOIN_TIMEOUT", nodeId: aggId }), ms));
-  });
+  const core = new RunCore(
+    index,
+    scheduler,
+    bus,
+    opts.providers,
+    inputs,
+    (aggId, ms) => {
+      if (armed.has(aggId)) return;
+      armed.add(aggId);
+      joinTimers.push(setTimeout(() => actor.send({ type: "JOIN_TIMEOUT", nodeId: aggId }), ms));
+    },
+    opts.renderOwner ?? runId,
+  );
   const started = now();
 
   bus.emit({

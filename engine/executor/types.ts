@@ -21,6 +21,11 @@ export interface RunOptions {
   /** Defaults to the graph id (the CLI and server pass the stored workflow id). */
   workflowId?: string;
   runId?: string;
+  /**
+   * Owner of the run's template renders, served in turn with other owners by the render workers
+   * (default: the run id). An optimization passes its own id so that all its example runs count as one.
+   */
+  renderOwner?: string;
   /** An outside abort (e.g. the server shutting down) cancels the run. */
   signal?: AbortSignal;
   /** Time source, injectable for tests. */

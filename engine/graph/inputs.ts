@@ -1,4 +1,5 @@
 import { InputValidationError } from "../errors.js";
+import { formatCount, limits } from "../limits.js";
 import type { Graph } from "../schema/graph.js";
 import { MAX_JSON_DEPTH, tooDeepPath } from "../util/json-depth.js";
 import { showValue } from "../util/show-value.js";
@@ -34,4 +35,56 @@ export function resolveInputs(graph: Graph, inputs: Record<string, unknown>): Re
     out[f.name] = v;
   }
   return out;
+}
+
+/**
+ * Refuses run inputs larger than `runInputChars` written as JSON (each run stores them, in its row
+ * and in events), naming the largest field. Run at the entry points (API, CLI run and batch rows);
+ * an optimization's rows are bounded by the dataset's own limit instead. `nodeId` locates the error.
+ */
+export function checkRunInputSize(inputs: Record<string, unknown>, nodeId?: string): void {
+  const max = limits().runInputChars;
+  let total = 2; // {}
+  let largest: { name: string; chars: number } | undefined;
+  for (const [name, v] of Object.entries(inputs)) {
+    const chars = jsonLength(v, max + 1);
+    total += chars + JSON.stringify(name).length + 2; // "name": and a comma
+    if (!largest || chars > largest.chars) largest = { name, chars };
+  }
+  if (total > max && largest) {
+    const size = largest.chars > max ? `over ${formatCount(max)}` : formatCount(largest.chars);
+    throw new InputValidationError(
+      `run inputs are over the limit of ${formatCount(max)} characters of JSON (runInputChars): input "${largest.name.slice(0, 100)}" is ${size} characters`,
+      { nodeId, field: largest.name },
+    );
+  }
+}
+
+/**
+ * Characters of `value` as JSON, counting at most to `stop` (then any number ≥ stop): iterative, so
+ * a deep value cannot overflow the stack, and a huge one is not written out to be measured.
+ */
+export function jsonLength(value: unknown, stop: number): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && n < stop) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      // The length plus quotes is a lower bound; escapes only add, so write it out only when it may fit.
+      n += v.length + 2 >= stop - n ? v.length + 2 : JSON.stringify(v).length;
+    } else if (Array.isArray(v)) {
+      n += 2 + Math.max(0, v.length - 1);
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i] === undefined ? null : v[i]);
+    } else if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== "function");
+      n += 2 + Math.max(0, entries.length - 1);
+      for (const [k, x] of entries) {
+        n += JSON.stringify(k).length + 1;
+        stack.push(x);
+      }
+    } else {
+      n += v === undefined || typeof v === "function" || typeof v === "symbol" ? 4 : String(JSON.stringify(v) ?? "null").length;
+    }
+  }
+  return n;
 }

@@ -1,6 +1,6 @@
 import { checksum } from "./checksum.js";
 import { indexGraph, type GraphIndex } from "./model.js";
-import { parseGraph } from "./validate.js";
+import { parseGraph, parseGraphCooperatively } from "./validate.js";
 import type { Graph, GraphInput } from "../schema/graph.js";
 
 const PREPARED = Symbol("flowtune.prepared");
@@ -16,6 +16,12 @@ export interface PreparedGraph {
 /** Validates (throwing GraphValidationError) and indexes a graph once, like compiling it. */
 export function prepareGraph(raw: Graph | GraphInput | unknown): PreparedGraph {
   const graph = parseGraph(raw);
+  return Object.freeze({ [PREPARED]: true as const, graph, index: indexGraph(graph), checksum: checksum(graph) });
+}
+
+/** prepareGraph for servers: validation gives the event loop back between nodes (see validateGraphCooperatively). */
+export async function prepareGraphCooperatively(raw: Graph | GraphInput | unknown): Promise<PreparedGraph> {
+  const graph = await parseGraphCooperatively(raw);
   return Object.freeze({ [PREPARED]: true as const, graph, index: indexGraph(graph), checksum: checksum(graph) });
 }
 

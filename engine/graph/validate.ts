@@ -2,22 +2,66 @@ import type { z } from "zod";
 import { GraphValidationError, type GraphIssue } from "../errors.js";
 import { compileExpression } from "../expression/expression.js";
 import { nodeDefinition } from "../nodes/registry.js";
-import { EDGE_KINDS, GraphSchema, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
+import { formatCount, limits } from "../limits.js";
+import { EDGE_KINDS, GraphSchema, MAX_GRAPH_EDGES, MAX_GRAPH_NODES, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
 import { compileTemplate, templateReferences } from "../template/template.js";
+import { cooperative } from "../util/cooperative.js";
 import { MAX_JSON_DEPTH, tooDeepPath } from "../util/json-depth.js";
 import { showValue } from "../util/show-value.js";
 import { ancestorsOf, indexGraph, topologicalOrder, type GraphIndex } from "./model.js";
 
 export type ValidationResult = { ok: true; graph: Graph; index: GraphIndex } | { ok: false; issues: GraphIssue[] };
 
-/** Validates a graph document: schema, structure (ids, dangling edges, cycles), templates and conditions. */
+/** Validates a graph document: size, schema, structure (ids, dangling edges, cycles), templates and conditions. */
 export function validateGraph(raw: unknown): ValidationResult {
+  const steps = validationSteps(raw);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * validateGraph for servers: the same checks, giving the event loop back between steps (each node,
+ * template and edge) once `sliceMs` of work has passed, so a large graph never holds it for long.
+ */
+export async function validateGraphCooperatively(raw: unknown, sliceMs = 10): Promise<ValidationResult> {
+  const turn = cooperative(sliceMs);
+  const steps = validationSteps(raw);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn.tick();
+  }
+}
+
+/** Like validateGraph but throws GraphValidationError listing every issue. */
+export function parseGraph(raw: unknown): Graph {
+  return graphOrThrow(validateGraph(raw));
+}
+
+/** Like validateGraphCooperatively but throws GraphValidationError listing every issue. */
+export async function parseGraphCooperatively(raw: unknown): Promise<Graph> {
+  return graphOrThrow(await validateGraphCooperatively(raw));
+}
+
+function graphOrThrow(r: ValidationResult): Graph {
+  if (!r.ok) throw new GraphValidationError(r.issues);
+  return r.graph;
+}
+
+// The checks in order; each `yield` is a point where the cooperative variant may pause.
+function* validationSteps(raw: unknown): Generator<void, ValidationResult, void> {
+  const size = sizeIssues(raw);
+  if (size.length) return { ok: false, issues: size };
   // The format itself uses 8 levels and `meta` 16 more; a deeper value (a field default nested 50,000 levels) would crash checksums and storage.
   const deep = tooDeepPath(raw);
   if (deep) return { ok: false, issues: [depthIssue(raw, deep)] };
+  yield;
   const parsed = GraphSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: zodIssues(raw, parsed.error) };
   const graph = parsed.data;
+  yield;
   const issues = structuralIssues(graph);
   const index = indexGraph(graph);
   if (issues.length === 0) {
@@ -25,20 +69,38 @@ export function validateGraph(raw: unknown): ValidationResult {
     if (cycle) issues.push({ nodeId: cycle[0], message: `cycle: ${[...cycle, cycle[0]].join(" → ")} (graphs must be acyclic)` });
   }
   if (issues.length === 0) {
+    const templateTotal = templateTotalIssue(graph);
+    if (templateTotal) issues.push(templateTotal);
     for (const node of graph.nodes) {
-      const def = nodeDefinition(node.kind);
-      issues.push(...(def.validate?.(node, index) ?? []), ...templateIssues(node, index));
+      yield;
+      issues.push(...(nodeDefinition(node.kind).validate?.(node, index) ?? []));
+      // Over the total, templates are not parsed at all: that work is what the total bounds.
+      if (!templateTotal) yield* templateIssues(node, index, issues);
     }
-    issues.push(...edgeIssues(graph, index));
+    yield* edgeIssues(graph, index, issues);
   }
   return issues.length ? { ok: false, issues } : { ok: true, graph, index };
 }
 
-/** Like validateGraph but throws GraphValidationError listing every issue. */
-export function parseGraph(raw: unknown): Graph {
-  const r = validateGraph(raw);
-  if (!r.ok) throw new GraphValidationError(r.issues);
-  return r.graph;
+// Counted on the raw document, before any parsing: a graph over the caps costs nothing more.
+function sizeIssues(raw: unknown): GraphIssue[] {
+  const doc = (raw ?? {}) as { nodes?: unknown; edges?: unknown };
+  const issues: GraphIssue[] = [];
+  for (const [field, max] of [["nodes", MAX_GRAPH_NODES], ["edges", MAX_GRAPH_EDGES]] as const) {
+    const list = doc[field];
+    if (Array.isArray(list) && list.length > max) {
+      issues.push({ field, message: `the graph has ${formatCount(list.length)} ${field}, over the limit of ${formatCount(max)}` });
+    }
+  }
+  return issues;
+}
+
+function templateTotalIssue(graph: Graph): GraphIssue | undefined {
+  const max = limits().graphTemplateChars;
+  let total = 0;
+  for (const node of graph.nodes) for (const t of nodeDefinition(node.kind).templates(node)) total += t.source.length;
+  if (total <= max) return undefined;
+  return { field: "nodes", message: `the graph's templates total ${formatCount(total)} characters, over the limit of ${formatCount(max)} (graphTemplateChars)` };
 }
 
 // Located at the node or edge holding the deep value, with the first levels of the path to it.
@@ -124,13 +186,13 @@ function structuralIssues(graph: Graph): GraphIssue[] {
 const ROOTS = ["inputs", "input", "nodes"];
 
 // Checks template syntax, then that each reference names a declared input field or an upstream node's field.
-function templateIssues(node: GraphNode, index: GraphIndex): GraphIssue[] {
-  const issues: GraphIssue[] = [];
+function* templateIssues(node: GraphNode, index: GraphIndex, issues: GraphIssue[]): Generator<void, void, void> {
   const inputNode = index.graph.nodes.find((n) => n.kind === "input");
   const inputFields = new Set(inputNode?.kind === "input" ? inputNode.config.fields.map((f) => f.name) : []);
   let upstream: Set<string> | undefined;
   for (const t of nodeDefinition(node.kind).templates(node)) {
     if (!t.source) continue;
+    yield;
     try {
       compileTemplate(t.source);
     } catch (err) {
@@ -161,7 +223,6 @@ function templateIssues(node: GraphNode, index: GraphIndex): GraphIssue[] {
       }
     }
   }
-  return issues;
 }
 
 // A node that is the target of a parallel map edge also sees `item` and `index`.
@@ -169,9 +230,9 @@ function mappedRoots(nodeId: string, index: GraphIndex): string[] {
   return index.inEdges.get(nodeId)!.some((e) => e.kind === "parallel" && e.map) ? ["item", "index"] : [];
 }
 
-function edgeIssues(graph: Graph, index: GraphIndex): GraphIssue[] {
-  const issues: GraphIssue[] = [];
+function* edgeIssues(graph: Graph, index: GraphIndex, issues: GraphIssue[]): Generator<void, void, void> {
   for (const e of graph.edges) {
+    yield;
     const source = index.nodes.get(e.source)!;
     if (e.kind === "conditional") {
       if (source.kind !== "router") {
@@ -192,5 +253,4 @@ function edgeIssues(graph: Graph, index: GraphIndex): GraphIssue[] {
       }
     }
   }
-  return issues;
 }

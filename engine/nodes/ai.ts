@@ -1,20 +1,20 @@
 import { NodeExecutionError } from "../errors.js";
 import type { ChatMessage } from "../providers/types.js";
 import type { AiParams } from "../schema/graph.js";
-import { renderTemplate } from "../template/render.js";
+import { renderTemplate, type RenderOptions } from "../template/render.js";
 import type { TemplateScope } from "../template/template.js";
 import { parseJsonBounded } from "../util/json-bounded.js";
 import type { NodeKindDefinition } from "./types.js";
 
 /** Builds the chat messages for an AI node: system prompt, few-shot pairs, then the rendered prompt. */
-export async function buildMessages(params: AiParams, scope: TemplateScope): Promise<ChatMessage[]> {
+export async function buildMessages(params: AiParams, scope: TemplateScope, opts: RenderOptions = {}): Promise<ChatMessage[]> {
   const messages: ChatMessage[] = [];
-  const system = params.systemPrompt ? await renderTemplate(params.systemPrompt, scope) : "";
+  const system = params.systemPrompt ? await renderTemplate(params.systemPrompt, scope, opts) : "";
   if (system.trim()) messages.push({ role: "system", content: system });
   for (const ex of params.fewShot) {
     messages.push({ role: "user", content: ex.input }, { role: "assistant", content: ex.output });
   }
-  messages.push({ role: "user", content: await renderTemplate(params.prompt, scope) });
+  messages.push({ role: "user", content: await renderTemplate(params.prompt, scope, opts) });
   return messages;
 }
 
@@ -27,7 +27,7 @@ export const aiNode: NodeKindDefinition<"ai"> = {
     { field: "config.prompt", source: node.config.prompt },
     { field: "config.systemPrompt", source: node.config.systemPrompt },
   ],
-  async execute({ node, scope, providers, signal }) {
+  async execute({ node, scope, providers, signal, renderOwner }) {
     const params = node.config;
     const provider = providers.get(params.provider);
     if (!provider) {
@@ -40,7 +40,7 @@ export const aiNode: NodeKindDefinition<"ai"> = {
     const res = await provider.complete(
       {
         model: params.model,
-        messages: await buildMessages(params, scope),
+        messages: await buildMessages(params, scope, { owner: renderOwner }),
         temperature: params.temperature,
         topP: params.topP,
         maxTokens: params.maxTokens,

@@ -80,12 +80,12 @@ export const evaluationNode: NodeKindDefinition<"evaluation"> = {
     if (metric.requires.includes("target")) issues.push(...targetIssues(node, index));
     return issues;
   },
-  async execute({ node, scope, providers, signal }) {
+  async execute({ node, scope, providers, signal, renderOwner }) {
     const cfg = node.config;
     const metric = getMetric(cfg.metric)!;
-    const render = async (source: string | undefined) => (source === undefined ? undefined : renderTemplate(source, scope));
+    const render = async (source: string | undefined) => (source === undefined ? undefined : renderTemplate(source, scope, { owner: renderOwner }));
     const trim = (s: string | undefined) => (s !== undefined && cfg.trim ? s.trim() : s);
-    const actual = cfg.actual ? await renderTemplate(cfg.actual, scope) : "";
+    const actual = (cfg.actual ? await render(cfg.actual) : undefined) ?? "";
     const expected = await render(cfg.expected);
     const [rubric, question] = [await render(cfg.rubric), await render(cfg.question)];
     const r = await metric.score(

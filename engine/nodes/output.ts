@@ -8,10 +8,10 @@ export const outputNode: NodeKindDefinition<"output"> = {
   outputFields: (node) => (node.config.fields ? Object.keys(node.config.fields) : "any"),
   templates: (node) =>
     Object.entries(node.config.fields ?? {}).map(([k, source]) => ({ field: `config.fields.${k}`, source })),
-  async execute({ node, input, scope }) {
+  async execute({ node, input, scope, renderOwner }) {
     if (!node.config.fields) return { output: input };
     const out: Record<string, string> = {};
-    for (const [k, source] of Object.entries(node.config.fields)) out[k] = await renderTemplate(source, scope);
+    for (const [k, source] of Object.entries(node.config.fields)) out[k] = await renderTemplate(source, scope, { owner: renderOwner });
     return { output: out };
   },
 };

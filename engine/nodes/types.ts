@@ -14,6 +14,8 @@ export interface NodeContext<N extends GraphNode = GraphNode> {
   signal: AbortSignal;
   /** Outgoing edges, for routers. */
   index: GraphIndex;
+  /** Who this execution's template renders are for (the run, or the optimization running it): see RenderOptions.owner. */
+  renderOwner?: string;
 }
 
 /** What a node execution produces. */

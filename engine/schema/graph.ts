@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_LIMITS } from "../limits.js";
 import { MetaSchema } from "./meta.js";
 import { OptimizerNodeConfigSchema } from "./optimizer.js";
 import { safeText } from "./text.js";
@@ -21,8 +22,12 @@ export const NodeIdSchema = id;
 const line = (max: number, min = 0) => safeText({ max, min });
 /** Multiline text: descriptions, and templates (prompts), which may hold tabs and line breaks. */
 const text = (max: number, min = 0) => safeText({ max, min, multiline: true });
-/** Templates other than the AI prompts have no tighter natural bound than a prompt's. */
-const TEMPLATE_MAX = 50_000;
+/** Characters of one template field (a prompt, an output field…): the template source limit (templateSourceChars) is the one source of truth. */
+export const TEMPLATE_MAX = DEFAULT_LIMITS.templateSourceChars;
+/** Nodes of one graph: the editor handles 1,000-node graphs, with headroom. */
+export const MAX_GRAPH_NODES = 2_000;
+/** Edges of one graph (fan-outs and joins give a few per node). */
+export const MAX_GRAPH_EDGES = 10_000;
 
 export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
 
@@ -71,7 +76,7 @@ export const AiParamsSchema = z.strictObject({
   provider: line(200, 1).default("sim"),
   model: line(200, 1),
   systemPrompt: text(20_000).default(""),
-  prompt: text(50_000, 1),
+  prompt: text(TEMPLATE_MAX, 1),
   temperature: z.number().min(0).max(2).default(0),
   topP: z.number().gt(0).max(1).default(1),
   maxTokens: z.number().int().min(1).max(128_000).default(512),
@@ -256,8 +261,8 @@ export const GraphSchema = z.strictObject({
   description: text(5000).optional(),
   /** Whole-run timeout. */
   timeoutMs: z.number().int().positive().max(86_400_000).optional(),
-  nodes: z.array(NodeSchema).min(1),
-  edges: z.array(EdgeSchema).default([]),
+  nodes: z.array(NodeSchema).min(1).max(MAX_GRAPH_NODES),
+  edges: z.array(EdgeSchema).max(MAX_GRAPH_EDGES).default([]),
   meta: MetaSchema.optional(),
 });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { TemplateError } from "../errors.js";
@@ -18,6 +20,17 @@ describe("resource limits table", () => {
     expect(() => limitsFromEnv({ FLOWTUNE_LIMIT_JSON_DEPTH: "-3" })).toThrow(/FLOWTUNE_LIMIT_JSON_DEPTH must be a positive number/);
     expect(() => configureLimits({ templateRenderMs: 0 })).toThrow(/templateRenderMs must be a positive number/);
     expect(() => configureLimits({ nope: 1 } as never)).toThrow(/unknown limit "nope"/);
+  });
+
+  it("docs/security.md lists every limit with its default and variable", () => {
+    const doc = readFileSync(path.join(import.meta.dirname, "../../docs/security.md"), "utf8");
+    const table = doc.slice(doc.indexOf("## Resource limits"), doc.indexOf("Beyond the table"));
+    for (const [key, value] of Object.entries(DEFAULT_LIMITS)) {
+      const row = table.split("\n").find((line) => line.includes(`\`${key}\``));
+      expect(row, key).toBeDefined();
+      expect(row).toContain(LIMIT_ENV_VARS[key as keyof typeof DEFAULT_LIMITS]);
+      expect(row!.replace(/,/g, "")).toContain(String(value));
+    }
   });
 
   it("configureLimits replaces the previous overrides instead of adding to them", () => {

@@ -3,37 +3,58 @@ import { TemplateError } from "../errors.js";
 import { formatCount, type ResourceLimits } from "../limits.js";
 import { createSandbox, SandboxViolation, type Sandbox } from "./sandbox.js";
 
-interface Engine {
-  sandbox: Sandbox;
-  parsed: Map<string, Compiled>;
-}
-
 /** A parsed template and whether it is cheap enough to render on the caller's thread. */
 export interface Compiled {
   templates: Template[];
   inline: boolean;
+  /** The variable paths it reads, once asked for (validation asks on every save and run start). */
+  references?: string[][];
 }
 
-const MAX_CACHED = 2000;
-const engines = new Map<string, Engine>();
+const sandboxes = new Map<string, Sandbox>();
+// Parsed templates by engine and source, oldest first. A parsed template takes about 45 bytes of heap
+// per source character, so the cache is bounded by characters, not entries (2,000 entries of 100 KB were ~9 GB).
+const parsed = new Map<string, Compiled & { chars: number }>();
+let cachedChars = 0;
+let maxCachedChars = 2_000_000;
 
-// One engine per distinct limits (normally one per process); a new limits object rebuilds it.
-function engineFor(limits: Readonly<ResourceLimits>): Engine {
-  const key = JSON.stringify(limits);
-  let e = engines.get(key);
-  if (!e) {
-    if (engines.size >= 8) engines.clear();
-    e = { sandbox: createSandbox(limits), parsed: new Map() };
-    engines.set(key, e);
+/** Sets how many template source characters the parse cache keeps (render workers keep fewer: their heap is small). */
+export function setParseCacheChars(chars: number): void {
+  maxCachedChars = chars;
+  evict(0);
+}
+
+function evict(incoming: number): void {
+  for (const [key, entry] of parsed) {
+    if (cachedChars + incoming <= maxCachedChars) break;
+    parsed.delete(key);
+    cachedChars -= entry.chars;
   }
-  return e;
+}
+
+// One engine per distinct limits (normally one per process); a new limits object builds another.
+function engineFor(limits: Readonly<ResourceLimits>): { key: string; sandbox: Sandbox } {
+  const key = JSON.stringify(limits);
+  let sandbox = sandboxes.get(key);
+  if (!sandbox) {
+    if (sandboxes.size >= 8) sandboxes.clear();
+    sandbox = createSandbox(limits);
+    sandboxes.set(key, sandbox);
+  }
+  return { key, sandbox };
 }
 
 /** Parses a template once per engine; throws TemplateError on bad syntax, refused tags or oversized source. */
 export function compileWith(limits: Readonly<ResourceLimits>, source: string): Compiled {
   const engine = engineFor(limits);
-  const hit = engine.parsed.get(source);
-  if (hit) return hit;
+  const cacheKey = `${engine.key}\u0000${source}`;
+  const hit = parsed.get(cacheKey);
+  if (hit) {
+    // Most recently used last, so eviction drops the coldest.
+    parsed.delete(cacheKey);
+    parsed.set(cacheKey, hit);
+    return hit;
+  }
   if (source.length > limits.templateSourceChars) {
     throw new TemplateError(`template is ${formatCount(source.length)} characters, over the limit of ${formatCount(limits.templateSourceChars)} (templateSourceChars)`);
   }
@@ -45,16 +66,22 @@ export function compileWith(limits: Readonly<ResourceLimits>, source: string): C
     if (root instanceof SandboxViolation) throw new TemplateError(`${root.message}${where(err)}`);
     throw new TemplateError(`template syntax error: ${firstLine(err)}`);
   }
-  const compiled = { templates, inline: isInlineSafe(templates, engine.sandbox) };
-  if (engine.parsed.size >= MAX_CACHED) engine.parsed.delete(engine.parsed.keys().next().value as string);
-  engine.parsed.set(source, compiled);
+  const compiled = { templates, inline: isInlineSafe(templates, engine.sandbox), chars: source.length };
+  if (source.length <= maxCachedChars) {
+    evict(source.length);
+    parsed.set(cacheKey, compiled);
+    cachedChars += source.length;
+  }
   return compiled;
 }
 
 /** Each variable path a parsed template reads, e.g. [["inputs","question"]]. */
 export function referencesWith(limits: Readonly<ResourceLimits>, source: string): string[][] {
-  const { templates } = compileWith(limits, source);
-  return engineFor(limits).sandbox.liquid.globalVariableSegmentsSync(templates).map((segs) => segs.map((s) => String(s)));
+  const compiled = compileWith(limits, source);
+  compiled.references ??= engineFor(limits)
+    .sandbox.liquid.globalVariableSegmentsSync(compiled.templates)
+    .map((segs) => segs.map((s) => String(s)));
+  return compiled.references;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import type { ResourceLimits } from "../limits.js";
-import { placeholderScope, renderWith } from "./render-core.js";
+import { placeholderScope, renderWith, setParseCacheChars } from "./render-core.js";
 
 /** A render job sent to a worker. */
 export interface RenderJob {
@@ -18,6 +18,9 @@ export type WorkerMessage =
   | { type: "started"; id: number }
   | { type: "done"; id: number; ok: true; text: string }
   | { type: "done"; id: number; ok: false; message: string };
+
+// Parsed templates cost ~45 bytes per source character; keep them to a small share of the worker's heap.
+setParseCacheChars(500_000);
 
 const port = parentPort!;
 const post = (m: WorkerMessage) => port.postMessage(m);

@@ -25,11 +25,21 @@ async function inWorker(req: RenderRequest): Promise<string> {
   return (await pool).render(req);
 }
 
+/** Options of one render. */
+export interface RenderOptions {
+  /**
+   * Who the render is for: the run id, or an optimization's id for its evaluation runs. The render
+   * workers serve owners in turn, and a source that exceeded a time or memory limit for an owner
+   * fails at once on that owner's later renders. Default: one owner shared by all unowned renders.
+   */
+  owner?: string;
+}
+
 /**
  * Renders a template against a scope; objects print as JSON. Throws TemplateError for bad syntax,
  * refused tags and every exceeded limit (time, memory, loop iterations, output size).
  */
-export async function renderTemplate(source: string, scope: TemplateScope): Promise<string> {
+export async function renderTemplate(source: string, scope: TemplateScope, opts: RenderOptions = {}): Promise<string> {
   const lim = limits();
   if (compileWith(lim, source).inline) {
     try {
@@ -38,7 +48,7 @@ export async function renderTemplate(source: string, scope: TemplateScope): Prom
       if (!(err instanceof TemplateBudgetError)) throw err;
     }
   }
-  return inWorker({ source, scope, limits: lim });
+  return inWorker({ source, scope, limits: lim, owner: opts.owner });
 }
 
 /** Renders with every variable present (as "x"); throws TemplateError when the template cannot render at all. */
@@ -53,6 +63,11 @@ export async function checkTemplateRenders(source: string): Promise<void> {
     }
   }
   await inWorker({ source, placeholders: true, limits: lim });
+}
+
+/** The render pool's counters (see RenderWorkerPool.stats), or undefined before the first worker render. */
+export async function templateWorkerStats(): Promise<RenderWorkerPool["stats"] | undefined> {
+  return (await pool)?.stats;
 }
 
 /** Terminates the render workers (tests, shutdown); a later render starts new ones. */

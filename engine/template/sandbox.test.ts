@@ -89,7 +89,7 @@ describe("template limits: hostile templates fail the node in bounded time", () 
   });
 
   it("refuses a template source over templateSourceChars", () => {
-    expect(() => compileTemplate("x".repeat(DEFAULT_LIMITS.templateSourceChars + 1))).toThrow(/over the limit of 100,000 \(templateSourceChars\)/);
+    expect(() => compileTemplate("x".repeat(DEFAULT_LIMITS.templateSourceChars + 1))).toThrow(/over the limit of 50,000 \(templateSourceChars\)/);
   });
 
   it("ends a run with the hostile template as a failed node with TEMPLATE_ERROR", async () => {

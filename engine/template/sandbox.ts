@@ -3,6 +3,9 @@ import { ForTag, Liquid, TablerowTag, Tag, type Context, type Emitter, type Temp
 // What liquidjs binds `this` to in a filter (its FilterImpl type is not exported).
 type FilterThis = { context: Context };
 import type { ResourceLimits } from "../limits.js";
+import { installFastPositions } from "./positions.js";
+
+installFastPositions();
 
 /** Tags that read other templates (files): refused at parse time. */
 export const FILE_TAGS = ["include", "render", "layout"] as const;

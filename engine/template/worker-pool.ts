@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { TemplateError } from "../errors.js";
 import { formatCount, type ResourceLimits } from "../limits.js";
@@ -9,12 +10,17 @@ export interface RenderRequest {
   scope?: object;
   placeholders?: boolean;
   limits: Readonly<ResourceLimits>;
+  /** Who the render is for (a run, an optimization): owners are served in turn. Default: one shared owner. */
+  owner?: string;
 }
 
 interface Pending {
   job: RenderJob;
+  owner: string;
   resolve: (text: string) => void;
   reject: (err: Error) => void;
+  /** Set once a worker took it: only a render that ran can have exceeded a limit. */
+  dispatched?: boolean;
 }
 
 interface Slot {
@@ -35,26 +41,50 @@ export function renderDeadlineMs(limits: Readonly<ResourceLimits>): number {
  * Renders templates in worker threads, so that no template can block the caller's event loop: each
  * render has a deadline after which its worker is terminated (and replaced), and each worker has a
  * bounded heap. Idle workers do not keep the process alive.
+ *
+ * Fair: waiting renders are queued per owner and owners are served in turn, so one run's backlog
+ * (a map over many items, each hitting the deadline) delays another run by about one render, not
+ * by the backlog. Fail-fast: once a source exceeded the time or memory limit for an owner, that
+ * owner's further renders of it fail at once with the same message instead of costing a worker each.
  */
 export class RenderWorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Pending[] = [];
+  private readonly queue = new OwnerQueue<Pending>();
+  private readonly exceeded = new ExceededSources();
   private nextId = 1;
+  private readonly counts = { dispatched: 0, failedFast: 0, spawned: 0 };
 
   constructor(private readonly size = 2) {}
 
   /** Renders in a worker; rejects with a TemplateError (including deadline and memory failures). */
   render(req: RenderRequest): Promise<string> {
+    const owner = req.owner ?? "";
+    const known = this.exceeded.get(owner, req.source, req.limits);
+    if (known) {
+      this.counts.failedFast++;
+      return Promise.reject(new TemplateError(known));
+    }
     return new Promise((resolve, reject) => {
       const job: RenderJob = { id: this.nextId++, source: req.source, scope: req.scope, placeholders: req.placeholders, limits: { ...req.limits } };
-      this.queue.push({ job, resolve, reject });
+      const pending: Pending = { job, owner, resolve, reject: (err) => fail(err) };
+      const fail = (err: Error) => {
+        reject(err);
+        if (!pending.dispatched || !isTimeOrMemoryLimit(err.message)) return;
+        this.exceeded.set(owner, req.source, req.limits, err.message);
+        // The same owner's renders of this source still waiting fail now, without waiting for a worker.
+        for (const p of this.queue.remove(owner, (q) => q.job.source === req.source)) {
+          this.counts.failedFast++;
+          p.reject(new TemplateError(err.message));
+        }
+      };
+      this.queue.push(owner, pending);
       this.pump();
     });
   }
 
   /** Terminates every worker; queued and running renders fail. */
   async close(): Promise<void> {
-    for (const p of this.queue.splice(0)) p.reject(new TemplateError("template renderer closed"));
+    for (const p of this.queue.drain()) p.reject(new TemplateError("template renderer closed"));
     await Promise.all([...this.slots].map((s) => this.retire(s, "template renderer closed")));
   }
 
@@ -63,22 +93,34 @@ export class RenderWorkerPool {
     return this.slots.length;
   }
 
+  /** Renders sent to a worker, renders failed fast (a known over-limit source), workers started: for tests and diagnostics. */
+  get stats(): Readonly<{ dispatched: number; failedFast: number; spawned: number }> {
+    return { ...this.counts };
+  }
+
   private pump(): void {
-    while (this.queue.length) {
+    while (this.queue.size) {
       const slot = this.slots.find((s) => s.ready && !s.pending);
       if (!slot) break;
-      this.dispatch(slot, this.queue.shift()!);
+      const next = this.queue.shift()!;
+      // A render queued before an earlier one of the same owner and source exceeded a limit fails at once too.
+      const known = this.exceeded.get(next.owner, next.job.source, next.job.limits);
+      if (known) {
+        this.counts.failedFast++;
+        next.reject(new TemplateError(known));
+      } else this.dispatch(slot, next);
     }
     const starting = this.slots.filter((s) => !s.ready).length;
-    if (this.queue.length > starting && this.slots.length < this.size) this.spawn(this.queue[0].job.limits);
+    if (this.queue.size > starting && this.slots.length < this.size) this.spawn(this.queue.peek()!.job.limits);
     for (const s of this.slots) {
-      if (s.pending || (!s.ready && this.queue.length)) s.worker.ref();
+      if (s.pending || (!s.ready && this.queue.size)) s.worker.ref();
       else s.worker.unref();
     }
   }
 
   private spawn(limits: Readonly<ResourceLimits>): void {
     const worker = new Worker(BOOT, { resourceLimits: { maxOldGenerationSizeMb: limits.templateWorkerHeapMb }, stdout: false, stderr: false });
+    this.counts.spawned++;
     const slot: Slot = { worker, ready: false };
     this.slots.push(slot);
     worker.on("message", (m: WorkerMessage) => this.onMessage(slot, m));
@@ -88,7 +130,7 @@ export class RenderWorkerPool {
         ? `template render exceeded the renderer's ${formatCount(limits.templateWorkerHeapMb)} MB heap (templateWorkerHeapMb)`
         : `template renderer failed: ${err.message}`;
       // A worker that cannot even start fails what is queued instead of respawning forever.
-      if (!slot.ready) for (const p of this.queue.splice(0)) p.reject(new TemplateError(message));
+      if (!slot.ready) for (const p of this.queue.drain()) p.reject(new TemplateError(message));
       void this.retire(slot, message);
     });
     worker.on("exit", () => void this.retire(slot, "template renderer exited"));
@@ -111,6 +153,8 @@ export class RenderWorkerPool {
   }
 
   private dispatch(slot: Slot, p: Pending): void {
+    this.counts.dispatched++;
+    p.dispatched = true;
     slot.pending = p;
     try {
       slot.worker.postMessage(p.job);
@@ -132,4 +176,97 @@ export class RenderWorkerPool {
     this.pump();
     await slot.worker.terminate();
   }
+}
+
+// Limits that depend on how long or how much a render takes: a retry of the same source is as costly.
+function isTimeOrMemoryLimit(message: string): boolean {
+  return /\((templateRenderMs|templateMemory|templateWorkerHeapMb)\)/.test(message);
+}
+
+/**
+ * FIFO queues per owner, served round-robin: each shift takes from the owner whose turn it is, which
+ * then goes to the back. An owner with nothing queued joins at the front (it has had no turn yet),
+ * so a newcomer waits behind no backlog at all.
+ */
+export class OwnerQueue<T> {
+  private readonly queues = new Map<string, T[]>();
+  private readonly turns: string[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(owner: string, item: T): void {
+    const q = this.queues.get(owner);
+    if (q) q.push(item);
+    else {
+      this.queues.set(owner, [item]);
+      this.turns.unshift(owner);
+    }
+    this.count++;
+  }
+
+  /** The item the next shift returns. */
+  peek(): T | undefined {
+    return this.turns.length ? this.queues.get(this.turns[0])![0] : undefined;
+  }
+
+  /** Takes the first item of the owner whose turn it is; that owner goes to the back of the line. */
+  shift(): T | undefined {
+    const owner = this.turns.shift();
+    if (owner === undefined) return undefined;
+    const q = this.queues.get(owner)!;
+    const item = q.shift()!;
+    if (q.length) this.turns.push(owner);
+    else this.queues.delete(owner);
+    this.count--;
+    return item;
+  }
+
+  /** Removes and returns the items of `owner` that `match` accepts, keeping the owner's turn. */
+  remove(owner: string, match: (item: T) => boolean): T[] {
+    const q = this.queues.get(owner);
+    if (!q) return [];
+    const removed = q.filter(match);
+    if (!removed.length) return [];
+    const kept = q.filter((x) => !match(x));
+    this.count -= removed.length;
+    if (kept.length) this.queues.set(owner, kept);
+    else {
+      this.queues.delete(owner);
+      this.turns.splice(this.turns.indexOf(owner), 1);
+    }
+    return removed;
+  }
+
+  /** Removes and returns everything queued. */
+  drain(): T[] {
+    const all = this.turns.flatMap((o) => this.queues.get(o)!);
+    this.queues.clear();
+    this.turns.length = 0;
+    this.count = 0;
+    return all;
+  }
+}
+
+const MAX_EXCEEDED = 10_000;
+
+/** Which sources exceeded a time or memory limit for which owner, under which limits (bounded, oldest forgotten first; sources kept as hashes). */
+class ExceededSources {
+  private readonly messages = new Map<string, string>();
+
+  get(owner: string, source: string, limits: Readonly<ResourceLimits>): string | undefined {
+    return this.messages.get(key(owner, source, limits));
+  }
+
+  set(owner: string, source: string, limits: Readonly<ResourceLimits>, message: string): void {
+    if (this.messages.size >= MAX_EXCEEDED) this.messages.delete(this.messages.keys().next().value as string);
+    this.messages.set(key(owner, source, limits), message);
+  }
+}
+
+function key(owner: string, source: string, l: Readonly<ResourceLimits>): string {
+  const hash = createHash("sha256").update(source).digest("base64");
+  return `${owner}\u0000${hash}\u0000${l.templateRenderMs}/${l.templateMemory}/${l.templateWorkerHeapMb}`;
 }

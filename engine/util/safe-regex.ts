@@ -1,45 +1,104 @@
 import { RE2JS } from "re2js";
 import { formatCount, limits } from "../limits.js";
+import { estimateProgramSize } from "./regex-size.js";
 
 /**
  * Regular expressions from users (metric patterns, JSON Schema `pattern`) run on RE2JS, a
  * linear-time engine: `(a+)+$` against "aaaa…!" cannot hang. JavaScript syntax is translated;
  * what a linear-time engine cannot run (backreferences, lookahead, lookbehind) is refused with a
- * message naming it. Browser-safe.
+ * message naming it. Linear is not cheap: a match costs up to about 300 ns per program
+ * instruction per character (measured), so both the program (`regexProgramSize`) and the work of
+ * each check (`regexWorkUnits`, instructions × characters) are bounded. Browser-safe.
  */
 
 /** A compiled user pattern. */
 export interface SafeRegex {
   readonly source: string;
-  /** True when the pattern matches somewhere in `text` (unanchored, like RegExp.test). */
-  test(text: string): boolean;
+  /** Instructions of the compiled program: the worst-case work per character of text. */
+  readonly programSize: number;
+  /**
+   * True when the pattern matches somewhere in `text` (unanchored, like RegExp.test). Charges
+   * programSize × (text length + 1) to `work` (by default a budget for this one match) first, and
+   * throws RegexWorkError instead of matching when that is over the budget.
+   */
+  test(text: string, work?: RegexWork): boolean;
 }
 
 /** A pattern that cannot be used; `message` says why. */
 export class RegexPatternError extends Error {}
 
+/** A match refused because its work is over `regexWorkUnits`; `message` says why. */
+export class RegexWorkError extends Error {}
+
+/**
+ * The regex work budget of one check (one metric score, one JSON Schema validation): every match
+ * charges its program size × text length, so many matches of one check share one bound.
+ */
+export class RegexWork {
+  private used = 0;
+
+  constructor(readonly limit: number = limits().regexWorkUnits) {}
+
+  /** Charges one match; throws RegexWorkError naming the sizes and the limit when the budget cannot cover it. */
+  charge(re: Pick<SafeRegex, "programSize">, text: string): void {
+    const units = re.programSize * (text.length + 1);
+    if (this.used + units > this.limit) {
+      const earlier = this.used > 0 ? `, with ${formatCount(this.used)} already spent by earlier matches of this check` : "";
+      throw new RegexWorkError(
+        `text too long for this pattern: ${formatCount(text.length)} characters × ${formatCount(re.programSize)} program instructions is over the regex work limit of ${formatCount(this.limit)} (regexWorkUnits)${earlier}`,
+      );
+    }
+    this.used += units;
+  }
+}
+
 const cache = new Map<string, SafeRegex>();
 const MAX_CACHED = 500;
+// Patterns whose estimate is this many times over the program limit are refused without compiling (compiling costs about 3.5 ms per 1,000 instructions).
+const ESTIMATE_SLACK = 4;
 
 /** Compiles a user pattern for the linear-time engine; throws RegexPatternError naming the problem. */
 export function compileSafeRegex(pattern: string, opts: { caseInsensitive?: boolean } = {}): SafeRegex {
+  const lim = limits();
   const key = `${opts.caseInsensitive ? "i" : "-"}${pattern}`;
   const hit = cache.get(key);
-  if (hit) return hit;
-  const max = limits().regexPatternChars;
+  if (hit) {
+    checkProgramSize(hit.programSize, lim.regexProgramSize);
+    return hit;
+  }
+  const max = lim.regexPatternChars;
   if (pattern.length > max) throw new RegexPatternError(`the pattern is ${formatCount(pattern.length)} characters, over the limit of ${formatCount(max)} (regexPatternChars)`);
   const unsupported = unsupportedConstruct(pattern);
   if (unsupported) throw new RegexPatternError(`${unsupported} is not supported: patterns run on a linear-time engine (RE2), which has no backreferences or lookaround`);
+  const estimate = estimateProgramSize(pattern);
+  if (estimate > ESTIMATE_SLACK * lim.regexProgramSize) checkProgramSize(estimate, lim.regexProgramSize);
   let re: RE2JS;
   try {
     re = RE2JS.compile(RE2JS.translateRegExp(pattern), opts.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (err) {
     throw new RegexPatternError(`invalid regular expression: ${(err as Error).message.replace(/^error parsing regexp: /, "")}`);
   }
-  const compiled: SafeRegex = { source: pattern, test: (text) => re.test(text) };
+  const programSize = re.programSize();
+  checkProgramSize(programSize, lim.regexProgramSize);
+  const compiled: SafeRegex = {
+    source: pattern,
+    programSize,
+    test(text, work = new RegexWork()) {
+      work.charge(compiled, text);
+      return re.test(text);
+    },
+  };
   if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(key, compiled);
   return compiled;
+}
+
+function checkProgramSize(size: number, max: number): void {
+  if (size > max) {
+    throw new RegexPatternError(
+      `the pattern expands to ${formatCount(size)} program instructions, over the limit of ${formatCount(max)} (regexProgramSize): counted repetitions multiply, e.g. a{1000} is 1,002`,
+    );
+  }
 }
 
 /** Why a pattern cannot be used, or undefined when it can (for validation messages). */

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { GraphValidationError, NodeIdSchema, parseGraph, type Graph, type GraphInput } from "../../engine/browser.js";
+import { GraphValidationError, NodeIdSchema, type Graph, type GraphInput } from "../../engine/browser.js";
+import { parseGraphCooperatively } from "../../engine/graph/validate.js";
 import { NoteSchema } from "../../engine/schema/labels.js";
 import { showValue } from "../../engine/util/show-value.js";
 import type { Access } from "../auth/access.js";
@@ -12,8 +13,8 @@ const viewer = procedure("viewer");
 const editor = procedure("editor");
 
 /**
- * The graph arrives as an untyped document and is checked by `parseGraph` (the engine's
- * GraphSchema, then validateGraph's structural checks), which throws a GraphValidationError
+ * The graph arrives as an untyped document and is checked by `parseGraphCooperatively` (the engine's
+ * GraphSchema, then validateGraph's structural checks, yielding to other requests between nodes), which throws a GraphValidationError
  * listing every located issue; the error middleware turns it into BAD_REQUEST with `issues`.
  * (Parsing with GraphSchema as the input validator would lose the node/edge locations.)
  */
@@ -45,8 +46,8 @@ async function load(ctx: AuthedContext, id: string, version?: number): Promise<W
 }
 
 /** Validates a graph document and saves it in the given mode (the store drops `$schema`); FORBIDDEN without a grant for its id. */
-function saveDocument(ctx: AuthedContext, doc: unknown, note: string | undefined, mode: SaveMode) {
-  const graph = parseGraph(doc);
+async function saveDocument(ctx: AuthedContext, doc: unknown, note: string | undefined, mode: SaveMode) {
+  const graph = await parseGraphCooperatively(doc);
   ctx.access.workflow(graph.id);
   return ctx.services.workflows.save(graph, note, { mode });
 }

@@ -1,5 +1,6 @@
 import { checkJsonSchema, validateJsonSchema } from "../json-schema-subset.js";
 import { parseJsonBounded } from "../../util/json-bounded.js";
+import { RegexWorkError } from "../../util/safe-regex.js";
 import type { Metric } from "../types.js";
 
 const SHOWN = 5;
@@ -19,7 +20,14 @@ export const jsonSchema: Metric = {
     } catch (err) {
       return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };
     }
-    const problems = validateJsonSchema(value, schema);
+    let problems;
+    try {
+      problems = validateJsonSchema(value, schema);
+    } catch (err) {
+      // Like an answer over jsonChars: it cannot be checked within the limits, so it does not pass.
+      if (err instanceof RegexWorkError) return { score: 0, feedback: `the JSON could not be checked against the schema's patterns: ${err.message}` };
+      throw err;
+    }
     if (!problems.length) return { score: 1, feedback: "valid JSON matching the schema", value: 0 };
     const listed = problems.slice(0, SHOWN).map((p) => `${p.path}: ${p.message}`);
     const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : "";

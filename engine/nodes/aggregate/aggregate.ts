@@ -1,7 +1,7 @@
 import { FlowtuneError } from "../../errors.js";
 import type { GraphIndex } from "../../graph/model.js";
 import type { AggregateNode } from "../../schema/graph.js";
-import { renderTemplate } from "../../template/render.js";
+import { renderTemplate, type RenderOptions } from "../../template/render.js";
 import type { TemplateScope } from "../../template/template.js";
 import type { NodeKindDefinition } from "../types.js";
 import type { AggregateOutput, BranchResponse } from "./types.js";
@@ -12,7 +12,13 @@ import { defaultVoteKey, tally } from "./vote.js";
  * when a strategy that picks one response has none. `emptyMaps` explains a join fed by mapped
  * nodes that ran over empty lists (see emptyMapNotes), for the error message.
  */
-export async function aggregateResponses(node: AggregateNode, all: BranchResponse[], scope: TemplateScope, emptyMaps: string[] = []): Promise<AggregateOutput> {
+export async function aggregateResponses(
+  node: AggregateNode,
+  all: BranchResponse[],
+  scope: TemplateScope,
+  emptyMaps: string[] = [],
+  render: RenderOptions = {},
+): Promise<AggregateOutput> {
   const cfg = node.config;
   const ok = all.filter((r) => r.ok).sort((a, b) => a.order - b.order);
   const failed = all.length - ok.length;
@@ -38,7 +44,7 @@ export async function aggregateResponses(node: AggregateNode, all: BranchRespons
   // Vote keys are rendered up front (rendering is async) and only for the strategies that vote.
   const voted = cfg.strategy === "majority" || cfg.strategy === "weighted" || cfg.strategy === "consensus";
   const keys = new Map<BranchResponse, string>();
-  if (voted && cfg.vote) for (const r of ok) keys.set(r, (await renderTemplate(cfg.vote, { ...scope, response: r.value })).trim().toLowerCase());
+  if (voted && cfg.vote) for (const r of ok) keys.set(r, (await renderTemplate(cfg.vote, { ...scope, response: r.value }, render)).trim().toLowerCase());
   const keyOf = (r: BranchResponse) => keys.get(r) ?? defaultVoteKey(r.value);
   switch (cfg.strategy) {
     case "all":
@@ -79,8 +85,8 @@ export const aggregateNode: NodeKindDefinition<"aggregate"> = {
       ? [{ nodeId: node.id, message: "an aggregate node needs at least one incoming edge to join" }]
       : [];
   },
-  async execute({ node, input, scope, index }) {
-    return { output: await aggregateResponses(node, input as BranchResponse[], scope, emptyMapNotes(node.id, index, scope)) };
+  async execute({ node, input, scope, index, renderOwner }) {
+    return { output: await aggregateResponses(node, input as BranchResponse[], scope, emptyMapNotes(node.id, index, scope), { owner: renderOwner }) };
   },
 };
 
