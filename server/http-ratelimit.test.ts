@@ -189,10 +189,14 @@ describe("budget caps and body limits", () => {
     expect(await limitsOf(runId)).toMatchObject({ budgetTokens: 50_000, budgetCostUsd: 2 });
     const under = await client.optimizations.start.mutate({ workflowId: "qa", config: qaOptimizeConfig(2, { budgetTokens: 1_000 }), dataset: "qa" });
     expect(await limitsOf(under.runId)).toMatchObject({ budgetTokens: 1_000, budgetCostUsd: 2 });
-    // REST bodies carry no budget: the caps apply there too.
-    const rest = await restCall(app.url, "POST", "/api/workflows/qa/optimize", { headers: bearer(secret), body: qaOptimizeBody(2) });
-    expect(rest.status).toBe(202);
-    expect(await limitsOf((rest.body as { run_id: string }).run_id)).toMatchObject({ budgetTokens: 50_000, budgetCostUsd: 2 });
+    // REST: the qa optimizer node's own budget (200,000 tokens) is the default, and it is over the cap: a 400 naming the field.
+    const over = await restCall(app.url, "POST", "/api/workflows/qa/optimize", { headers: bearer(secret), body: qaOptimizeBody(2) });
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({ error: { issues: [{ path: "limits.max_tokens", message: expect.stringMatching(/200000 exceeds this server's cap of 50,?000/) }] } });
+    // A budget under the cap is kept, and the cost cap the body does not name is applied.
+    const rest = await restCall(app.url, "POST", "/api/workflows/qa/optimize", { headers: bearer(secret), body: { ...qaOptimizeBody(2), limits: { iterations: 2, max_tokens: 10_000 } } });
+    expect(rest.status, JSON.stringify(rest.body)).toBe(202);
+    expect(await limitsOf((rest.body as { run_id: string }).run_id)).toMatchObject({ budgetTokens: 10_000, budgetCostUsd: 2 });
   });
 
   it("a REST body over 1 MB is 413 PAYLOAD_TOO_LARGE", async () => {
