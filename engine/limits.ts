@@ -28,8 +28,12 @@ export interface ResourceLimits {
   regexPatternChars: number;
   /** Instructions of one compiled regular expression (counted repetitions multiply: `a{1000}` is 1,002). */
   regexProgramSize: number;
-  /** Regex work of one check (a metric, one JSON Schema validation): program instructions × characters of text, summed over every match. */
+  /** Regex work of one check run inline (a metric, one JSON Schema validation): program instructions × characters of text, summed over every match. */
   regexWorkUnits: number;
+  /** Regex work of one `regex` metric match run in a worker thread, when it is over `regexWorkUnits` (same unit). */
+  regexWorkerWorkUnits: number;
+  /** Milliseconds one regex match in a worker may take before the worker is terminated. */
+  regexWorkerMs: number;
   /** Characters of text parsed as JSON (model answers in json metrics and responseFormat json). */
   jsonChars: number;
   /** Nesting depth of JSON parsed from model answers. */
@@ -56,6 +60,8 @@ export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   regexPatternChars: 2_000,
   regexProgramSize: 2_000,
   regexWorkUnits: 400_000,
+  regexWorkerWorkUnits: 50_000_000,
+  regexWorkerMs: 1_000,
   jsonChars: 1_000_000,
   jsonDepth: 64,
   simInputChars: 100_000,

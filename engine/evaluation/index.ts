@@ -14,6 +14,7 @@ import { tokens } from "./metrics/tokens.js";
 import type { Metric, MetricId } from "./types.js";
 
 export type { Metric, MetricContext, MetricField, MetricId, MetricInput, MetricResult } from "./types.js";
+export { MetricCheckError } from "./check-error.js";
 export { DEFAULT_JUDGE, judgeMessages, parseJudgeReply } from "./metrics/llm-judge.js";
 export { readNumber } from "./metrics/numeric.js";
 export { answerTokens } from "./metrics/token-f1.js";

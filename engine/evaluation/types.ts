@@ -48,12 +48,17 @@ export interface MetricContext {
   signal?: AbortSignal;
   /** Outputs of the nodes that already ran, by node id (the template scope's `nodes`). */
   nodes?: Record<string, unknown>;
+  /** Who the check is for (the run, or the optimization running it): work the metric moves to a worker takes this owner's turn. */
+  owner?: string;
 }
 
 /** A config field a metric cannot do without; validation names the missing ones. */
 export type MetricField = "actual" | "expected" | "pattern" | "schema" | "rubric" | "target" | "budget.maxLatencyMs" | "budget.maxTokens" | "budget.maxCostUsd";
 
-/** A metric scores one example; it may be async (a judge calls a model). */
+/**
+ * A metric scores one example; it may be async (a judge calls a model, a big regex match runs in a
+ * worker). A check that cannot run within the resource limits throws (MetricCheckError), never scores 0.
+ */
 export interface Metric {
   readonly id: MetricId;
   /** One line for docs and editors. */

@@ -103,7 +103,7 @@ export const evaluationNode: NodeKindDefinition<"evaluation"> = {
         budget: cfg.budget,
         price: cfg.price,
       },
-      { providers, signal, nodes: scope.nodes },
+      { providers, signal, nodes: scope.nodes, owner: renderOwner },
     );
     return {
       output: { score: r.score, passed: r.score >= cfg.threshold, feedback: r.feedback, actual, expected, metric: metric.id, value: r.value },

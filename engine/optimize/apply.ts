@@ -24,11 +24,11 @@ export function baselineParams(graph: Graph, targets: readonly string[]): Candid
 }
 
 /** Renders a bundle's templates with placeholder values; returns why it cannot render, or undefined. */
-export async function renderProblem(params: AiParams): Promise<string | undefined> {
+export async function renderProblem(params: AiParams, owner?: string): Promise<string | undefined> {
   for (const [field, tpl] of [["systemPrompt", params.systemPrompt], ["prompt", params.prompt]] as const) {
     if (!tpl) continue;
     try {
-      await checkTemplateRenders(tpl);
+      await checkTemplateRenders(tpl, { owner });
     } catch (err) {
       return `${field} does not render: ${(err as Error).message}`;
     }

@@ -101,7 +101,11 @@ export class OptimizationContext {
 
   /** Runs params on rows without recording them (minibatches, demo bootstrapping); examples the budget stops are errors. */
   run(params: CandidateParams, rows: readonly IndexedRow[]): Promise<ExampleResult[]> {
-    return evaluateParams({ graph: this.graph, params, rows, providers: this.providers, concurrency: this.config.concurrency, signal: this.signal, stop: () => this.budget.exhausted() });
+    return evaluateParams({
+      graph: this.graph, params, rows, providers: this.providers, concurrency: this.config.concurrency, signal: this.signal,
+      stop: () => this.budget.exhausted(),
+      renderOwner: this.runId,
+    });
   }
 
   /**
@@ -115,7 +119,7 @@ export class OptimizationContext {
     if (stored) return stored;
     let problem: string | undefined;
     for (const [node, p] of Object.entries(params)) {
-      const why = await renderProblem(p);
+      const why = await renderProblem(p, this.runId);
       if (why) {
         problem = `node "${node}": ${why}`;
         break;

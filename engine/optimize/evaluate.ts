@@ -24,14 +24,20 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Checked before each example starts: a reason means the example is not run (recorded as an error). */
   stop?: () => string | undefined;
+  /**
+   * Owner of the example runs' template renders and worker checks (RunOptions.renderOwner): the
+   * optimization's run id, so that all its examples take one turn in the workers, not one each.
+   */
+  renderOwner?: string;
 }
 
 /**
  * Runs the workflow with the candidate's parameters on each row (bounded concurrency); per-example
  * results in row order. An example where a provider call failed and the run did not recover from
  * it (the budget refused it, the network failed, it timed out) is `status: "error"` with no
- * scores: a failure of the infrastructure is not a score of 0. A run that fails on the
- * candidate's own account (a bad output, a template) is scored as it came out.
+ * scores: a failure of the infrastructure is not a score of 0. So is an example whose evaluation
+ * node failed (its check could not run, e.g. over a regex or JSON limit, or a judge that gave no
+ * score). A run that fails on the candidate's own account (a bad output, a template) is scored as it came out.
  */
 export async function evaluateParams(opts: EvaluateOptions): Promise<ExampleResult[]> {
   const prepared = prepareGraph(applyParams(opts.graph, opts.params));
@@ -49,7 +55,7 @@ export async function evaluateParams(opts: EvaluateOptions): Promise<ExampleResu
     }
     const failures: unknown[] = [];
     try {
-      const run = await (await createRun({ graph: prepared, inputs: row, providers: observed(opts.providers, failures), signal: opts.signal })).result;
+      const run = await (await createRun({ graph: prepared, inputs: row, providers: observed(opts.providers, failures), signal: opts.signal, renderOwner: opts.renderOwner })).result;
       r.ok = run.status === "succeeded";
       r.tokens = run.usage.totalTokens;
       r.costUsd = run.costUsd;
@@ -57,9 +63,14 @@ export async function evaluateParams(opts: EvaluateOptions): Promise<ExampleResu
       const score = (id: string) => (run.nodes[id]?.output as { score?: number } | undefined)?.score;
       // A provider failure the run recovered from (a node retry) does not matter; one it did not, does.
       const unrecovered = failures.length > 0 && (!r.ok || Object.values(run.nodes).some((n) => n.status === "failed") || evalNodes.some((id) => typeof score(id) !== "number"));
+      // An evaluation node that failed did not score the answer: no score, not a 0.
+      const unchecked = evalNodes.find((id) => run.nodes[id]?.status === "failed");
       if (unrecovered) {
         r.status = "error";
         r.error = errorMessage(failures[failures.length - 1]);
+      } else if (unchecked) {
+        r.status = "error";
+        r.error = `evaluation node "${unchecked}" could not score this example: ${run.nodes[unchecked].error?.message ?? "it failed"}`;
       } else {
         for (const id of evalNodes) {
           const out = run.nodes[id]?.output as { score?: number; passed?: boolean; feedback?: string } | undefined;

@@ -80,7 +80,7 @@ export async function runOptimization(opts: OptimizeOptions): Promise<OptimizeRe
   for (const t of config.targets) {
     material[t] = {
       instructions: config.searchSpace.instructions ?? defaultInstructions(graph, t),
-      demos: rng.shuffle(await labelledDemos(graph, t, splits.train)),
+      demos: rng.shuffle(await labelledDemos(graph, t, splits.train, { owner: runId })),
     };
   }
   const budget = new Budget(opts.providers, config.limits, {

@@ -1,5 +1,9 @@
 import { z } from "zod";
+import { DEFAULT_LIMITS } from "../limits.js";
 import { safeText } from "./text.js";
+
+// The graph format's cap on a template field (graph.ts TEMPLATE_MAX, which imports this file, so it is read from its source here).
+const TEMPLATE_MAX = DEFAULT_LIMITS.templateSourceChars;
 
 export const OPTIMIZER_STRATEGIES = ["random", "grid", "tpe", "nsga2", "reflective", "bootstrap_fewshot"] as const;
 /** Objectives that are measured on every run rather than named evaluation nodes. */
@@ -25,7 +29,7 @@ export const SearchSpaceSpecSchema = z
     /** Tune the system prompt (instructions). */
     systemPrompt: z.boolean().default(true),
     /** Whole alternative prompt templates to choose from (the baseline prompt is always one). */
-    promptTemplates: z.array(safeText({ min: 1, max: 50_000, multiline: true })).max(16).default([]),
+    promptTemplates: z.array(safeText({ min: 1, max: TEMPLATE_MAX, multiline: true })).max(16).default([]),
     temperature: z.tuple([z.number().min(0), z.number().max(2)]).optional(),
     topP: z.tuple([z.number().gt(0), z.number().max(1)]).optional(),
     maxTokens: z.array(z.number().int().min(1)).min(1).optional(),

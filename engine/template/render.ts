@@ -2,7 +2,7 @@ import { limits, type ResourceLimits } from "../limits.js";
 import { compileWith, placeholderScope, renderWith, TemplateBudgetError } from "./render-core.js";
 import type { TemplateScope } from "./template.js";
 import type * as WorkerPoolModule from "./worker-pool.js";
-import type { RenderRequest, RenderWorkerPool } from "./worker-pool.js";
+import type { RegexTestRequest, RenderRequest, RenderWorkerPool } from "./worker-pool.js";
 
 // Measured (docs/security.md): liquidjs's own limits stop loops, ranges and doubling, but one filter call
 // (e.g. `sort` of a large list) or many renders in a row can still hold a thread for seconds, so templates
@@ -20,15 +20,27 @@ function inlineBudget(lim: Readonly<ResourceLimits>): ResourceLimits {
 const WORKER_POOL_MODULE = "./worker-pool.js";
 let pool: Promise<RenderWorkerPool> | undefined;
 
-async function inWorker(req: RenderRequest): Promise<string> {
+function workers(): Promise<RenderWorkerPool> {
   pool ??= (import(/* @vite-ignore */ WORKER_POOL_MODULE) as Promise<typeof WorkerPoolModule>).then((m) => new m.RenderWorkerPool());
-  return (await pool).render(req);
+  return pool;
+}
+
+async function inWorker(req: RenderRequest): Promise<string> {
+  return (await workers()).render(req);
+}
+
+/**
+ * Runs one regex match in the render workers (a job kind of their pool, so regex matches and renders
+ * share the workers and the owners' turns); see RenderWorkerPool.testRegex.
+ */
+export async function testRegexInWorker(req: RegexTestRequest): Promise<boolean> {
+  return (await workers()).testRegex(req);
 }
 
 /** Options of one render. */
 export interface RenderOptions {
   /**
-   * Who the render is for: the run id, or an optimization's id for its evaluation runs. The render
+   * Who the render is for: the run id, an optimization's id for everything it renders, or a batch's. The render
    * workers serve owners in turn, and a source that exceeded a time or memory limit for an owner
    * fails at once on that owner's later renders. Default: one owner shared by all unowned renders.
    */
@@ -52,7 +64,7 @@ export async function renderTemplate(source: string, scope: TemplateScope, opts:
 }
 
 /** Renders with every variable present (as "x"); throws TemplateError when the template cannot render at all. */
-export async function checkTemplateRenders(source: string): Promise<void> {
+export async function checkTemplateRenders(source: string, opts: RenderOptions = {}): Promise<void> {
   const lim = limits();
   if (compileWith(lim, source).inline) {
     try {
@@ -62,7 +74,7 @@ export async function checkTemplateRenders(source: string): Promise<void> {
       if (!(err instanceof TemplateBudgetError)) throw err;
     }
   }
-  await inWorker({ source, placeholders: true, limits: lim });
+  await inWorker({ source, placeholders: true, limits: lim, owner: opts.owner });
 }
 
 /** The render pool's counters (see RenderWorkerPool.stats), or undefined before the first worker render. */

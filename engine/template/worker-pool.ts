@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import { TemplateError } from "../errors.js";
+import { AbortedError, TemplateError } from "../errors.js";
 import { formatCount, type ResourceLimits } from "../limits.js";
-import type { RenderJob, WorkerMessage } from "./render-worker.js";
+import { RegexWorkError } from "../util/safe-regex.js";
+import type { WorkerJob, WorkerMessage } from "./render-worker.js";
 
 /** One render for the pool: a template, its scope (or placeholders) and the limits to apply. */
 export interface RenderRequest {
@@ -14,10 +15,22 @@ export interface RenderRequest {
   owner?: string;
 }
 
+/** One regex match for the pool: a pattern already checked by the caller, the text, and the limits (`regexWorkerWorkUnits`, `regexWorkerMs`). */
+export interface RegexTestRequest {
+  pattern: string;
+  caseInsensitive: boolean;
+  text: string;
+  limits: Readonly<ResourceLimits>;
+  /** As for renders: owners are served in turn. */
+  owner?: string;
+  /** A match still queued when this aborts is dropped (one already running ends by its deadline). */
+  signal?: AbortSignal;
+}
+
 interface Pending {
-  job: RenderJob;
+  job: WorkerJob;
   owner: string;
-  resolve: (text: string) => void;
+  resolve: (result: string | boolean) => void;
   reject: (err: Error) => void;
   /** Set once a worker took it: only a render that ran can have exceeded a limit. */
   dispatched?: boolean;
@@ -30,6 +43,9 @@ interface Slot {
   timer?: NodeJS.Timeout;
 }
 
+/** A slot-level failure (deadline, crash, heap): its message may depend on the job it hit. */
+type FailureMessage = string | ((job: WorkerJob) => string);
+
 const BOOT = new URL("./render-worker-boot.mjs", import.meta.url);
 
 /** Hard deadline of one render: Liquid stops itself at the render limit; this catches a single long operation. */
@@ -37,13 +53,22 @@ export function renderDeadlineMs(limits: Readonly<ResourceLimits>): number {
   return 2 * limits.templateRenderMs + 100;
 }
 
+// A worker's failure as the error its caller expects: TemplateError for renders, RegexWorkError for regex matches.
+function failure(job: WorkerJob, message: string): Error {
+  return job.kind === "regex" ? new RegexWorkError(message) : new TemplateError(message);
+}
+
+// Names in messages: what a job is, and what runs it ("template renderer" as before regex jobs shared the pool).
+const WHAT = { render: "template render", regex: "regex match" } as const;
+const RUNNER = { render: "template renderer", regex: "regex worker" } as const;
+
 /**
- * Renders templates in worker threads, so that no template can block the caller's event loop: each
- * render has a deadline after which its worker is terminated (and replaced), and each worker has a
- * bounded heap. Idle workers do not keep the process alive.
+ * Runs template renders and big regex matches in worker threads, so that no template or pattern
+ * can block the caller's event loop: each job has a deadline after which its worker is terminated
+ * (and replaced), and each worker has a bounded heap. Idle workers do not keep the process alive.
  *
- * Fair: waiting renders are queued per owner and owners are served in turn, so one run's backlog
- * (a map over many items, each hitting the deadline) delays another run by about one render, not
+ * Fair: waiting jobs are queued per owner and owners are served in turn, so one run's backlog
+ * (a map over many items, each hitting the deadline) delays another run by about one job, not
  * by the backlog. Fail-fast: once a source exceeded the time or memory limit for an owner, that
  * owner's further renders of it fail at once with the same message instead of costing a worker each.
  */
@@ -65,14 +90,14 @@ export class RenderWorkerPool {
       return Promise.reject(new TemplateError(known));
     }
     return new Promise((resolve, reject) => {
-      const job: RenderJob = { id: this.nextId++, source: req.source, scope: req.scope, placeholders: req.placeholders, limits: { ...req.limits } };
-      const pending: Pending = { job, owner, resolve, reject: (err) => fail(err) };
+      const job: WorkerJob = { kind: "render", id: this.nextId++, source: req.source, scope: req.scope, placeholders: req.placeholders, limits: { ...req.limits } };
+      const pending: Pending = { job, owner, resolve: (r) => resolve(r as string), reject: (err) => fail(err) };
       const fail = (err: Error) => {
         reject(err);
         if (!pending.dispatched || !isTimeOrMemoryLimit(err.message)) return;
         this.exceeded.set(owner, req.source, req.limits, err.message);
         // The same owner's renders of this source still waiting fail now, without waiting for a worker.
-        for (const p of this.queue.remove(owner, (q) => q.job.source === req.source)) {
+        for (const p of this.queue.remove(owner, (q) => q.job.kind === "render" && q.job.source === req.source)) {
           this.counts.failedFast++;
           p.reject(new TemplateError(err.message));
         }
@@ -82,10 +107,34 @@ export class RenderWorkerPool {
     });
   }
 
-  /** Terminates every worker; queued and running renders fail. */
+  /**
+   * Runs one regex match in a worker, within `regexWorkerWorkUnits` and a deadline of `regexWorkerMs`;
+   * resolves whether it matched. Rejects with a RegexWorkError naming the limit, or an AbortedError when
+   * `signal` aborts while the match is still queued.
+   */
+  testRegex(req: RegexTestRequest): Promise<boolean> {
+    const owner = req.owner ?? "";
+    if (req.signal?.aborted) return Promise.reject(new AbortedError("regex match cancelled"));
+    return new Promise((resolve, reject) => {
+      const job: WorkerJob = { kind: "regex", id: this.nextId++, pattern: req.pattern, caseInsensitive: req.caseInsensitive, text: req.text, limits: { ...req.limits } };
+      const onAbort = () => {
+        if (this.queue.remove(owner, (q) => q === pending).length) reject(new AbortedError("regex match cancelled"));
+      };
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
+        req.signal?.removeEventListener("abort", onAbort);
+        f(v);
+      };
+      const pending: Pending = { job, owner, resolve: settle((r) => resolve(r as boolean)), reject: settle(reject) };
+      req.signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(owner, pending);
+      this.pump();
+    });
+  }
+
+  /** Terminates every worker; queued and running jobs fail. */
   async close(): Promise<void> {
-    for (const p of this.queue.drain()) p.reject(new TemplateError("template renderer closed"));
-    await Promise.all([...this.slots].map((s) => this.retire(s, "template renderer closed")));
+    for (const p of this.queue.drain()) p.reject(failure(p.job, `${RUNNER[p.job.kind]} closed`));
+    await Promise.all([...this.slots].map((s) => this.retire(s, (job) => `${RUNNER[job.kind]} closed`)));
   }
 
   /** Workers alive (for tests). */
@@ -93,7 +142,7 @@ export class RenderWorkerPool {
     return this.slots.length;
   }
 
-  /** Renders sent to a worker, renders failed fast (a known over-limit source), workers started: for tests and diagnostics. */
+  /** Jobs sent to a worker, renders failed fast (a known over-limit source), workers started: for tests and diagnostics. */
   get stats(): Readonly<{ dispatched: number; failedFast: number; spawned: number }> {
     return { ...this.counts };
   }
@@ -104,7 +153,7 @@ export class RenderWorkerPool {
       if (!slot) break;
       const next = this.queue.shift()!;
       // A render queued before an earlier one of the same owner and source exceeded a limit fails at once too.
-      const known = this.exceeded.get(next.owner, next.job.source, next.job.limits);
+      const known = next.job.kind === "render" ? this.exceeded.get(next.owner, next.job.source, next.job.limits) : undefined;
       if (known) {
         this.counts.failedFast++;
         next.reject(new TemplateError(known));
@@ -126,28 +175,31 @@ export class RenderWorkerPool {
     worker.on("message", (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on("error", (err: Error & { code?: string }) => {
       const oom = err.code === "ERR_WORKER_OUT_OF_MEMORY";
-      const message = oom
-        ? `template render exceeded the renderer's ${formatCount(limits.templateWorkerHeapMb)} MB heap (templateWorkerHeapMb)`
-        : `template renderer failed: ${err.message}`;
+      const message = (job: WorkerJob) =>
+        oom ? `${WHAT[job.kind]} exceeded the ${job.kind === "render" ? "renderer" : "worker"}'s ${formatCount(limits.templateWorkerHeapMb)} MB heap (templateWorkerHeapMb)` : `${RUNNER[job.kind]} failed: ${err.message}`;
       // A worker that cannot even start fails what is queued instead of respawning forever.
-      if (!slot.ready) for (const p of this.queue.drain()) p.reject(new TemplateError(message));
+      if (!slot.ready) for (const p of this.queue.drain()) p.reject(failure(p.job, message(p.job)));
       void this.retire(slot, message);
     });
-    worker.on("exit", () => void this.retire(slot, "template renderer exited"));
+    worker.on("exit", () => void this.retire(slot, (job) => `${RUNNER[job.kind]} exited`));
   }
 
   private onMessage(slot: Slot, m: WorkerMessage): void {
     if (m.type === "ready") {
       slot.ready = true;
     } else if (m.type === "started" && slot.pending?.job.id === m.id) {
-      const limits = slot.pending.job.limits;
-      slot.timer = setTimeout(() => void this.retire(slot, `template render exceeded ${formatCount(limits.templateRenderMs)} ms (templateRenderMs)`), renderDeadlineMs(limits));
+      const job = slot.pending.job;
+      const [ms, message] =
+        job.kind === "regex"
+          ? [job.limits.regexWorkerMs, `regex match exceeded ${formatCount(job.limits.regexWorkerMs)} ms (regexWorkerMs)`]
+          : [renderDeadlineMs(job.limits), `template render exceeded ${formatCount(job.limits.templateRenderMs)} ms (templateRenderMs)`];
+      slot.timer = setTimeout(() => void this.retire(slot, message), ms);
     } else if (m.type === "done" && slot.pending?.job.id === m.id) {
       clearTimeout(slot.timer);
       const p = slot.pending;
       slot.pending = undefined;
-      if (m.ok) p.resolve(m.text);
-      else p.reject(new TemplateError(m.message));
+      if (m.ok) p.resolve(m.result);
+      else p.reject(failure(p.job, m.message));
     }
     this.pump();
   }
@@ -161,18 +213,19 @@ export class RenderWorkerPool {
     } catch (err) {
       // Only plain data can cross to a worker (e.g. not functions).
       slot.pending = undefined;
-      p.reject(new TemplateError(`template variables cannot be passed to the renderer: ${(err as Error).message}`));
+      p.reject(failure(p.job, p.job.kind === "render" ? `template variables cannot be passed to the renderer: ${(err as Error).message}` : `regex match could not be sent to a worker: ${(err as Error).message}`));
     }
   }
 
-  // Removes a worker (deadline, crash, exit or close) and fails its render with `message`.
-  private async retire(slot: Slot, message: string): Promise<void> {
+  // Removes a worker (deadline, crash, exit or close) and fails its job with `message`.
+  private async retire(slot: Slot, message: FailureMessage): Promise<void> {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
     clearTimeout(slot.timer);
-    slot.pending?.reject(new TemplateError(message));
+    const p = slot.pending;
     slot.pending = undefined;
+    if (p) p.reject(failure(p.job, typeof message === "string" ? message : message(p.job)));
     this.pump();
     await slot.worker.terminate();
   }

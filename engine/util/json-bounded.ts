@@ -1,15 +1,18 @@
 import { formatCount, limits } from "../limits.js";
 
+/** Text refused before parsing because it is over `jsonChars` or `jsonDepth`: too large to check, which says nothing about whether it is JSON. */
+export class JsonLimitError extends Error {}
+
 /**
  * JSON.parse for untrusted text (model answers): refuses text over `jsonChars` characters or nested
  * deeper than `jsonDepth`, before parsing, so recursive walkers (schema validation) stay shallow and
- * bounded. Throws a SyntaxError-like Error whose message says which limit; browser-safe.
+ * bounded. Throws JsonLimitError naming the limit, or JSON.parse's SyntaxError; browser-safe.
  */
 export function parseJsonBounded(text: string): unknown {
   const { jsonChars, jsonDepth } = limits();
-  if (text.length > jsonChars) throw new Error(`${formatCount(text.length)} characters is over the limit of ${formatCount(jsonChars)} (jsonChars)`);
+  if (text.length > jsonChars) throw new JsonLimitError(`${formatCount(text.length)} characters is over the limit of ${formatCount(jsonChars)} (jsonChars)`);
   const depth = maxNesting(text);
-  if (depth > jsonDepth) throw new Error(`nested deeper than ${formatCount(jsonDepth)} levels (jsonDepth)`);
+  if (depth > jsonDepth) throw new JsonLimitError(`nested deeper than ${formatCount(jsonDepth)} levels (jsonDepth)`);
   return JSON.parse(text);
 }
 

@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { RE2JS } from "re2js";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { formatIssue } from "../errors.js";
 import { checkJsonSchema, validateJsonSchema } from "../evaluation/json-schema-subset.js";
+import { MetricCheckError } from "../evaluation/check-error.js";
 import { jsonSchema } from "../evaluation/metrics/json-schema.js";
 import { regex } from "../evaluation/metrics/regex.js";
 import { validateGraph } from "../graph/validate.js";
 import { configureLimits, DEFAULT_LIMITS } from "../limits.js";
+import { closeTemplateWorkers } from "../template/render.js";
 import type { GraphInput } from "../schema/graph.js";
 import { estimateProgramSize } from "./regex-size.js";
 import { compileSafeRegex, regexPatternProblem, RegexWork, RegexWorkError } from "./safe-regex.js";
@@ -18,6 +20,7 @@ afterEach(() => {
   configureLimits({});
   vi.restoreAllMocks();
 });
+afterAll(() => closeTemplateWorkers());
 
 const graphWith = (evaluation: Record<string, unknown>): GraphInput =>
   ({
@@ -94,9 +97,9 @@ describe("regex work (regexWorkUnits: program instructions × characters)", () =
     expect(re.test("a".repeat(400) + "q")).toBe(true);
   });
 
-  it("the regex metric scores 0 saying why, like an answer over jsonChars", async () => {
+  it("the regex metric checks a match over regexWorkUnits in a worker instead of scoring it 0 (engine/evaluation/regex-check.test.ts)", async () => {
     const r = await regex.score({ actual: "a".repeat(60_000) + "q", pattern: "(?:a?){100}a{100}q", caseSensitive: false });
-    expect(r).toEqual({ score: 0, feedback: expect.stringMatching(/^the answer could not be checked against \/\(\?:a\?\)\{100\}a\{100\}q\/: text too long for this pattern: 60,001 characters × 303 program instructions .*\(regexWorkUnits\)$/) });
+    expect(r).toEqual({ score: 1, feedback: "matches /(?:a?){100}a{100}q/" });
   });
 
   it("all matches of one JSON Schema validation share one budget, and `not` does not pass what was not checked", async () => {
@@ -106,12 +109,17 @@ describe("regex work (regexWorkUnits: program instructions × characters)", () =
     expect(() => validateJsonSchema(words, items)).toThrow(/\(regexWorkUnits\), with [0-9,]+ already spent by earlier matches of this check$/);
     const long = JSON.stringify("a".repeat(60_000) + "q");
     const notSchema = { not: { type: "string", pattern: "(?:a?){100}a{100}q" } };
-    expect(await jsonSchema.score({ actual: long, schema: notSchema, caseSensitive: false })).toEqual({
-      score: 0,
-      feedback: expect.stringMatching(/^the JSON could not be checked against the schema's patterns: text too long .*\(regexWorkUnits\)$/),
-    });
+    // Not a score of 0 (nor a pass under `not`): the check fails, naming the limit.
+    const unchecked = async (actual: string, schema: Record<string, unknown>) => {
+      const err = await (async () => jsonSchema.score({ actual, schema, caseSensitive: false }))().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(MetricCheckError);
+      return (err as Error).message;
+    };
+    expect(await unchecked(long, notSchema)).toMatch(/^the JSON could not be checked against the schema's patterns: text too long .*\(regexWorkUnits\)$/);
     const property = { properties: { q: { pattern: "(?:a?){100}a{100}q" } } };
-    expect((await jsonSchema.score({ actual: JSON.stringify({ q: "a".repeat(60_000) }), schema: property, caseSensitive: false })).score).toBe(0);
+    expect(await unchecked(JSON.stringify({ q: "a".repeat(60_000) }), property)).toMatch(/over the regex work limit of 400,000 \(regexWorkUnits\)$/);
+    // Within the budget the pattern is checked as before.
+    expect(await jsonSchema.score({ actual: JSON.stringify({ q: "a".repeat(300) + "q" }), schema: property, caseSensitive: false })).toMatchObject({ score: 1 });
   });
 
   it("follows the configured limits", () => {

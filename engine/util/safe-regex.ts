@@ -1,5 +1,5 @@
 import { RE2JS } from "re2js";
-import { formatCount, limits } from "../limits.js";
+import { formatCount, limits, type ResourceLimits } from "../limits.js";
 import { estimateProgramSize } from "./regex-size.js";
 
 /**
@@ -8,7 +8,8 @@ import { estimateProgramSize } from "./regex-size.js";
  * what a linear-time engine cannot run (backreferences, lookahead, lookbehind) is refused with a
  * message naming it. Linear is not cheap: a match costs up to about 300 ns per program
  * instruction per character (measured), so both the program (`regexProgramSize`) and the work of
- * each check (`regexWorkUnits`, instructions × characters) are bounded. Browser-safe.
+ * each check (`regexWorkUnits`, instructions × characters) are bounded; the `regex` metric runs
+ * bigger matches in a worker (engine/evaluation/regex-check.ts). Browser-safe.
  */
 
 /** A compiled user pattern. */
@@ -27,8 +28,13 @@ export interface SafeRegex {
 /** A pattern that cannot be used; `message` says why. */
 export class RegexPatternError extends Error {}
 
-/** A match refused because its work is over `regexWorkUnits`; `message` says why. */
+/** A match refused because its work is over a regex work limit, or stopped at a deadline; `message` says why, naming the limit. */
 export class RegexWorkError extends Error {}
+
+/** The work one match costs: program instructions × (characters of text + 1). */
+export function regexWorkUnits(re: Pick<SafeRegex, "programSize">, text: string): number {
+  return re.programSize * (text.length + 1);
+}
 
 /**
  * The regex work budget of one check (one metric score, one JSON Schema validation): every match
@@ -37,15 +43,19 @@ export class RegexWorkError extends Error {}
 export class RegexWork {
   private used = 0;
 
-  constructor(readonly limit: number = limits().regexWorkUnits) {}
+  /** `name` is the limit `limit` comes from, for messages. */
+  constructor(
+    readonly limit: number = limits().regexWorkUnits,
+    readonly name: keyof ResourceLimits = "regexWorkUnits",
+  ) {}
 
   /** Charges one match; throws RegexWorkError naming the sizes and the limit when the budget cannot cover it. */
   charge(re: Pick<SafeRegex, "programSize">, text: string): void {
-    const units = re.programSize * (text.length + 1);
+    const units = regexWorkUnits(re, text);
     if (this.used + units > this.limit) {
       const earlier = this.used > 0 ? `, with ${formatCount(this.used)} already spent by earlier matches of this check` : "";
       throw new RegexWorkError(
-        `text too long for this pattern: ${formatCount(text.length)} characters × ${formatCount(re.programSize)} program instructions is over the regex work limit of ${formatCount(this.limit)} (regexWorkUnits)${earlier}`,
+        `text too long for this pattern: ${formatCount(text.length)} characters × ${formatCount(re.programSize)} program instructions is over the regex work limit of ${formatCount(this.limit)} (${this.name})${earlier}`,
       );
     }
     this.used += units;
@@ -57,9 +67,15 @@ const MAX_CACHED = 500;
 // Patterns whose estimate is this many times over the program limit are refused without compiling (compiling costs about 3.5 ms per 1,000 instructions).
 const ESTIMATE_SLACK = 4;
 
+/** How to compile: case-insensitive, and the limits to apply (default: this process's; a worker gets its caller's). */
+export interface CompileOptions {
+  caseInsensitive?: boolean;
+  limits?: Readonly<ResourceLimits>;
+}
+
 /** Compiles a user pattern for the linear-time engine; throws RegexPatternError naming the problem. */
-export function compileSafeRegex(pattern: string, opts: { caseInsensitive?: boolean } = {}): SafeRegex {
-  const lim = limits();
+export function compileSafeRegex(pattern: string, opts: CompileOptions = {}): SafeRegex {
+  const lim = opts.limits ?? limits();
   const key = `${opts.caseInsensitive ? "i" : "-"}${pattern}`;
   const hit = cache.get(key);
   if (hit) {

@@ -1,5 +1,6 @@
+import { MetricCheckError } from "../check-error.js";
 import { checkJsonSchema, validateJsonSchema } from "../json-schema-subset.js";
-import { parseJsonBounded } from "../../util/json-bounded.js";
+import { JsonLimitError, parseJsonBounded } from "../../util/json-bounded.js";
 import { RegexWorkError } from "../../util/safe-regex.js";
 import type { Metric } from "../types.js";
 
@@ -18,14 +19,16 @@ export const jsonSchema: Metric = {
     try {
       value = parseJsonBounded(actual.trim());
     } catch (err) {
+      // Too large to check is not invalid JSON: the check fails, naming the limit.
+      if (err instanceof JsonLimitError) throw new MetricCheckError(`the answer could not be checked as JSON: ${err.message}`);
       return { score: 0, feedback: `the answer is not valid JSON: ${(err as Error).message}` };
     }
     let problems;
     try {
+      // Inline: one validation's matches share regexWorkUnits (the regex metric alone moves bigger matches to a worker).
       problems = validateJsonSchema(value, schema);
     } catch (err) {
-      // Like an answer over jsonChars: it cannot be checked within the limits, so it does not pass.
-      if (err instanceof RegexWorkError) return { score: 0, feedback: `the JSON could not be checked against the schema's patterns: ${err.message}` };
+      if (err instanceof RegexWorkError) throw new MetricCheckError(`the JSON could not be checked against the schema's patterns: ${err.message}`);
       throw err;
     }
     if (!problems.length) return { score: 1, feedback: "valid JSON matching the schema", value: 0 };

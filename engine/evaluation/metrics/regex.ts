@@ -1,19 +1,21 @@
+import { MetricCheckError } from "../check-error.js";
+import { testRegexBounded } from "../regex-check.js";
 import { compileSafeRegex, RegexWorkError } from "../../util/safe-regex.js";
 import type { Metric } from "../types.js";
 
-/** 1 when the actual text matches the configured regular expression (linear-time engine, bounded work: see safe-regex.ts). */
+/** 1 when the actual text matches the configured regular expression (linear-time engine, bounded work: see regex-check.ts). */
 export const regex: Metric = {
   id: "regex",
   description: "1 when the answer matches the regular expression `pattern`, else 0.",
   requires: ["actual", "pattern"],
-  score({ actual, pattern = "", caseSensitive }) {
+  async score({ actual, pattern = "", caseSensitive }, ctx) {
     const re = compileSafeRegex(pattern, { caseInsensitive: !caseSensitive });
     let matched: boolean;
     try {
-      matched = re.test(actual);
+      matched = await testRegexBounded(re, actual, { caseInsensitive: !caseSensitive, owner: ctx?.owner, signal: ctx?.signal });
     } catch (err) {
-      // Like an answer over jsonChars: it cannot be checked within the limits, so it does not pass.
-      if (err instanceof RegexWorkError) return { score: 0, feedback: `the answer could not be checked against /${pattern}/: ${err.message}` };
+      // A match that could not run within the limits is not a failed answer: the check fails, naming the limit.
+      if (err instanceof RegexWorkError) throw new MetricCheckError(`the answer could not be checked against /${pattern}/: ${err.message}`);
       throw err;
     }
     return matched

@@ -17,7 +17,7 @@ export async function runBootstrapFewShot(ctx: OptimizationContext): Promise<voi
       if (!r.ok || !passedAll(r)) continue;
       const row = ctx.splits.train.find((x) => x.index === r.row)!.row;
       try {
-        pool[t].push({ input: (await renderTemplate(ctx.baseline[t].prompt, { inputs: row, nodes: {} })).trim(), output: r.outputs[t] });
+        pool[t].push({ input: (await renderTemplate(ctx.baseline[t].prompt, { inputs: row, nodes: {} }, { owner: ctx.runId })).trim(), output: r.outputs[t] });
       } catch {
         // Prompts that need upstream outputs cannot be replayed as demos.
       }

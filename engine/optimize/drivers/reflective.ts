@@ -124,7 +124,7 @@ async function reflect(ctx: OptimizationContext, params: CandidateParams, target
     const expected = Object.entries(row).find(([k]) => /expected|answer|label|target/i.test(k))?.[1];
     examples.push([
       `Example ${i + 1}:`,
-      `Input: ${await shownInput(params, target, row)}`,
+      `Input: ${await shownInput(params, target, row, ctx.runId)}`,
       `Output: ${r.outputs[target] ?? ""}`,
       ...(expected !== undefined ? [`Expected: ${typeof expected === "string" ? expected : JSON.stringify(expected)}`] : []),
       `Feedback: ${Object.values(r.feedback).join(" ")}`,
@@ -151,9 +151,9 @@ async function reflect(ctx: OptimizationContext, params: CandidateParams, target
 }
 
 // What the model saw: the target's prompt rendered for the row (raw inputs when it needs upstream outputs).
-async function shownInput(params: CandidateParams, target: string, row: Record<string, unknown>): Promise<string> {
+async function shownInput(params: CandidateParams, target: string, row: Record<string, unknown>, runId: string): Promise<string> {
   try {
-    return (await renderTemplate(params[target].prompt, { inputs: row, nodes: {} })).trim();
+    return (await renderTemplate(params[target].prompt, { inputs: row, nodes: {} }, { owner: runId })).trim();
   } catch {
     return JSON.stringify(stripExpected(row));
   }
