@@ -22,8 +22,13 @@ import { createContext } from "./trpc.js";
 /** Largest tRPC request body (bytes). */
 export const MAX_TRPC_BODY_BYTES = 16 * 1024 * 1024;
 
-/** The Vite build output (vite.config.ts: root editor, outDir ../dist/editor). */
-export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/editor");
+/**
+ * The Vite build output (vite.config.ts: root editor, outDir ../dist/editor, or FLOWTUNE_EDITOR_OUT
+ * so that two test servers built at once do not overwrite each other's editor).
+ */
+export const DEFAULT_STATIC_DIR = process.env.FLOWTUNE_EDITOR_OUT
+  ? path.resolve(process.env.FLOWTUNE_EDITOR_OUT)
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/editor");
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

@@ -16,8 +16,8 @@ import { NewWorkflowDialog } from "./commands/NewWorkflowDialog.js";
 import { copyNodes, parseClip, serializeClip, type Clip } from "./document/clipboard.js";
 import { emptyGraph, KIND_INFO } from "./document/defaults.js";
 import { HistoryDrawer } from "./document/HistoryDrawer.js";
-import { newSession, sessionFromRecord, useSaving, withPositions, type SaveState, type Session } from "./document/session.js";
-import { selectCanRedo, selectCanUndo, DocStoreContext, useDoc } from "./document/store.js";
+import { newSession, sessionFromRecord, useSaving, withPositions, type Session } from "./document/session.js";
+import { DocStoreContext } from "./document/store.js";
 import { stressGraph } from "./document/stress.js";
 import { validateDoc } from "./document/validation.js";
 import { DatasetsPanel } from "./datasets/DatasetsPanel.js";
@@ -30,6 +30,10 @@ import { Palette } from "./palette/Palette.js";
 import { ParameterPanel } from "./parameters/ParameterPanel.js";
 import { NodeRunDetails, RunHistory, RunPanel, useRun } from "./runs/index.js";
 import { useTRPC, type WorkflowRecord } from "./trpc.js";
+import { CanvasToolbar } from "./shell/CanvasToolbar.js";
+import { isMac, MOD } from "./shell/keys.js";
+import { Legend } from "./shell/Legend.js";
+import { SaveIndicator } from "./shell/SaveIndicator.js";
 import { BrandLogo, KIND_LABEL } from "./ui.js";
 
 // React Flow is the bulk of the bundle: load it as its own chunk, in parallel with the data.
@@ -38,8 +42,6 @@ const WorkflowCanvas = lazy(() => import("./canvas/WorkflowCanvas.js"));
 type View = "workflows" | "datasets";
 type Tab = "configure" | "parameters" | "optimize";
 
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
-const MOD = isMac ? "⌘" : "Ctrl+";
 const NO_SELECTION: Selection = { nodes: [], edges: [] };
 
 function workflowFromHash(): string | null {
@@ -595,100 +597,3 @@ export function App() {
     </div>
   );
 }
-
-const SAVE_LABEL: Record<SaveState, string> = {
-  saved: "Saved",
-  saving: "Saving…",
-  dirty: "Unsaved changes",
-  invalid: "Invalid",
-  error: "Save failed",
-  ephemeral: "Not saved",
-  readonly: "Read-only",
-};
-
-function SaveIndicator({ state, version, issues, error }: { state: SaveState; version: number | null; issues: number; error: string | null }) {
-  const text =
-    state === "saved"
-      ? version
-        ? `Saved v${version}`
-        : "Not saved yet"
-      : state === "invalid"
-        ? `Invalid: ${issues} issue${issues === 1 ? "" : "s"}`
-        : state === "readonly" && version
-          ? `v${version} · read-only`
-          : SAVE_LABEL[state];
-  return (
-    <span className={`save-status save-${state}`} data-testid="save-status" data-state={state} data-version={version ?? undefined} role="status" aria-live="polite" title={error ?? undefined}>
-      <span className="save-status__dot" aria-hidden="true" />
-      {text}
-    </span>
-  );
-}
-
-function CanvasToolbar(p: {
-  editing: boolean;
-  onUndo: () => void;
-  onRedo: () => void;
-  onLayout: () => void;
-  onFit: () => void;
-  nodesOpen: boolean;
-  onToggleNodes: () => void;
-}) {
-  const { editing, onUndo, onRedo, onLayout, onFit } = p;
-  const canUndo = useDoc(selectCanUndo);
-  const canRedo = useDoc(selectCanRedo);
-  return (
-    <div className="canvas-toolbar" role="toolbar" aria-label="Canvas">
-      <button type="button" className="tool-btn" data-testid="undo-button" disabled={!editing || !canUndo} onClick={onUndo} aria-label="Undo" title={`Undo (${MOD}Z)`}>
-        <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden="true">
-          <path d="M9 14L4 9l5-5" />
-          <path d="M4 9h10a6 6 0 0 1 0 12h-3" />
-        </svg>
-      </button>
-      <button type="button" className="tool-btn" data-testid="redo-button" disabled={!editing || !canRedo} onClick={onRedo} aria-label="Redo" title={isMac ? "Redo (⇧⌘Z)" : "Redo (Ctrl+Y)"}>
-        <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden="true">
-          <path d="M15 14l5-5-5-5" />
-          <path d="M20 9H10a6 6 0 0 0 0 12h3" />
-        </svg>
-      </button>
-      <span className="toolbar-sep" aria-hidden="true" />
-      <button type="button" className="tool-btn tool-btn--text" data-testid="layout-button" disabled={!editing} onClick={onLayout} title="Auto-layout (dagre)">
-        Auto-layout
-      </button>
-      <button type="button" className="tool-btn tool-btn--text" data-testid="fit-button" onClick={onFit} title="Fit view">
-        Fit
-      </button>
-      {editing ? (
-        <button type="button" className="tool-btn tool-btn--text" data-testid="palette-toggle" aria-pressed={p.nodesOpen} onClick={p.onToggleNodes} title="Show or hide the node palette">
-          Nodes
-        </button>
-      ) : null}
-    </div>
-  );
-}
-
-/** Each edge kind and the stroke classes that draw its sample line (parallel is two strokes). */
-const LEGEND: Array<[kind: string, strokes: string[]]> = [
-  ["pipeline", ["lg-pipeline"]],
-  ["broadcast", ["lg-broadcast"]],
-  ["conditional", ["lg-conditional"]],
-  ["parallel", ["lg-parallel-outer", "lg-parallel-core"]],
-];
-
-function Legend() {
-  return (
-    <div className="legend" aria-label="Edge kinds">
-      {LEGEND.map(([kind, strokes]) => (
-        <span key={kind}>
-          <svg width="28" height="8">
-            {strokes.map((c) => (
-              <line key={c} x1="0" y1="4" x2="28" y2="4" className={c} />
-            ))}
-          </svg>
-          {kind}
-        </span>
-      ))}
-    </div>
-  );
-}
-
