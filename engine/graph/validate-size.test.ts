@@ -63,12 +63,22 @@ describe("graph size limits", () => {
 });
 
 describe("validating a large graph", () => {
-  it("costs about 30 ms per 49 KB template, not 0.4 s (10 such prompts took 4.3 s)", () => {
-    const g = graph(10, (i) => prompt(1_000 + i));
-    const started = performance.now();
-    expect(issues(g)).toEqual([]);
-    // Measured ~0.3 s for the 10; before, liquidjs's quadratic positions made it 3.7–4.3 s.
-    expect(performance.now() - started).toBeLessThan(2_500);
+  it("grows linearly with template length, not quadratically (10 prompts of 49 KB took 4.3 s)", () => {
+    // A ratio of interleaved minimums, not a wall-clock bound: it holds on a loaded machine.
+    const time = (chars: number) => {
+      const g = graph(2, (i) => prompt(1_000 + i, chars));
+      const started = performance.now();
+      expect(issues(g)).toEqual([]);
+      return performance.now() - started;
+    };
+    let small = Infinity;
+    let large = Infinity;
+    for (let i = 0; i < 5; i++) {
+      small = Math.min(small, time(12_250));
+      large = Math.min(large, time(49_000));
+    }
+    // 4× the characters: ~4× the time when linear, ~16× with liquidjs's quadratic positions (before).
+    expect(large / small).toBeLessThan(8);
   });
 
   it("cooperatively: the same result, and the event loop keeps running between nodes", async () => {
@@ -77,13 +87,15 @@ describe("validating a large graph", () => {
     const timer = setInterval(() => ticks++, 5);
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
+    const started = performance.now();
     const r = await validateGraphCooperatively(g);
+    const elapsed = performance.now() - started;
     h.disable();
     clearInterval(timer);
     expect(r.ok).toBe(true);
     expect(ticks).toBeGreaterThan(5);
-    // One step is one template: measured ≤ 60 ms of blocking; the bound leaves room for a busy CI machine.
-    expect(h.max / 1e6).toBeLessThan(400);
+    // One step is one template (measured ≤ 60 ms of blocking): the longest stall is a small part of the whole.
+    expect(h.max / 1e6).toBeLessThan(Math.max(100, elapsed / 4));
     const bad = graph(3, (i) => (i === 1 ? "{{ inputs.nope }}" : "{{ inputs.question }}"));
     expect(await validateGraphCooperatively(bad)).toEqual(validateGraph(bad));
   });
