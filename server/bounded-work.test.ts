@@ -30,11 +30,13 @@ describe("large graphs", () => {
     const g = graph("big", 10, (i) => UNIT.repeat(Math.floor(49_000 / UNIT.length)) + String(i));
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
+    const started = performance.now();
     const res = await app.caller.workflows.create({ graph: g });
+    const elapsed = performance.now() - started;
     h.disable();
     expect(res.workflow.version).toBe(1);
-    // Measured ≤ ~90 ms (one template parsed per step, then the store); generous for a busy CI machine.
-    expect(h.max / 1e6).toBeLessThan(500);
+    // Measured ≤ ~90 ms (one template parsed per step, then the store); before, the whole save was one stall.
+    expect(h.max / 1e6).toBeLessThan(Math.max(150, elapsed / 3));
   });
 
   it("a graph over the node cap is a 400 naming the limit, and nothing is stored", async () => {
