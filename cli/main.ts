@@ -28,8 +28,9 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .action(wrap((file: string, o: { json?: boolean }) => validateCommand(file, o)));
   program.command("run").argument("<workflow>", "graph file or stored workflow id").option("-i, --input <json>", "inputs as JSON or @file.json").option("--json", "print one JSON document")
     .option("--no-production", "run the graph's own parameters instead of each AI node's production version")
+    .option("--preset <name>", "start from the workflow's saved input preset (--input overrides its fields)")
     .description("run a workflow once and record it")
-    .action(wrap((w: string, o: { input?: string; json?: boolean; production?: boolean }) => runCommand(w, o, services)));
+    .action(wrap((w: string, o: { input?: string; json?: boolean; production?: boolean; preset?: string }) => runCommand(w, o, services)));
   program.command("batch").argument("<workflow>", "graph file or stored workflow id").requiredOption("-d, --dataset <file>", "JSONL or CSV dataset")
     .option("-c, --concurrency <n>", "runs at once", "4").option("--no-cache", "bypass the response cache").option("--no-production", "use the graph's own parameters, not production versions").option("--json", "print stats as JSON")
     .description("run a workflow over every row of a dataset and print stats")
@@ -61,9 +62,9 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .description("store a dataset file as a new version (same rows: the existing version)")
     .action(wrap((f: string, o: { name: string; json?: boolean }) => datasetImportCommand(f, o, services)));
   dataset.command("list").option("--json", "JSON output").description("list stored datasets").action(wrap((o: { json?: boolean }) => datasetListCommand(o, services)));
-  program.command("params").argument("<workflow>", "stored workflow id or graph file").requiredOption("--node <id>", "AI node id").option("--actor <name>", "who is acting (default $USER)")
-    .option("--json", "JSON output").description("list an AI node's parameter versions; production is marked *")
-    .action(wrap((w: string, o: { node: string; json?: boolean; actor?: string }) => paramsCommand(w, o, services)));
+  program.command("params").argument("<workflow>", "stored workflow id or graph file").option("--node <id>", "AI node id (without it: what every AI node runs)").option("--actor <name>", "who is acting (default $USER)")
+    .option("--json", "JSON output").description("list an AI node's parameter versions (production marked *), or what each AI node runs: managed by a production version or its graph fields, and pending drafts")
+    .action(wrap((w: string, o: { node?: string; json?: boolean; actor?: string }) => paramsCommand(w, o, services)));
   program.command("promote").argument("<workflow>", "stored workflow id or graph file").requiredOption("--node <id>", "AI node id").requiredOption("--version <v>", "version to put in production (2 or v2)")
     .requiredOption("--reason <text>", "why (recorded in the audit trail)").option("--actor <name>", "who is acting (default $USER)").option("--json", "JSON output")
     .description("point an AI node's production parameters at a version")

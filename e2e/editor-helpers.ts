@@ -60,11 +60,32 @@ export async function renameSelected(page: Page, to: string): Promise<void> {
 }
 
 /**
- * Builds the qa graph from the palette in the open (new, empty) workflow: input (question,
+ * Deletes every node of the open workflow (a new workflow starts from a template: the blank one
+ * is input → output), leaving an empty canvas to build on.
+ */
+export async function clearCanvas(page: Page): Promise<void> {
+  const ids = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id") ?? ""));
+  for (const id of ids.filter(Boolean)) {
+    await selectNode(page, id);
+    await page.keyboard.press("Delete");
+    await expect(page.getByTestId(`node-${id}`)).toHaveCount(0);
+  }
+}
+
+/** The workflow id in the page's URL (`#/w/<id>…`, or the old `#<id>`), or "" for none. */
+export function workflowIdFromUrl(url: string): string {
+  const hash = new URL(url).hash;
+  const m = /^#\/w\/([^/]+)/.exec(hash);
+  return decodeURIComponent(m ? m[1] : hash.replace(/^#\/?/, ""));
+}
+
+/**
+ * Builds the qa graph from the palette in the open (new, template-made) workflow: input (question,
  * expected) → answer (AI) → grade (exact match) → out, wired by dragging between handles, then
  * auto-laid out. Leaves it unsaved.
  */
 export async function buildQaGraph(page: Page): Promise<void> {
+  await clearCanvas(page);
   await dropFromPalette(page, "input", 320, 170);
   await selectNode(page, "in");
   await page.getByTestId("inspector-add-field").click();

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./auth-helpers.js";
-import { buildQaGraph, clickEmpty, MOD, runAndWait, selectNode, watchErrors } from "./editor-helpers.js";
+import { buildQaGraph, clickEmpty, MOD, runAndWait, selectNode, watchErrors, workflowIdFromUrl } from "./editor-helpers.js";
 import { createLoginUrl } from "./env.js";
 
 const SCREENS = "test-results/screens";
@@ -33,7 +33,7 @@ test("build → run → dataset → optimize → promote → run with it → rol
   await page.keyboard.press(`${MOD}+s`);
   await expect(page.getByTestId("save-status")).toHaveAttribute("data-state", "saved");
   await expect.poll(() => new URL(page.url()).hash).not.toBe("");
-  const workflowId = decodeURIComponent(new URL(page.url()).hash.replace(/^#\/?/, ""));
+  const workflowId = workflowIdFromUrl(page.url());
   expect(workflowId).not.toBe("");
 
   // 2. Run it: every node succeeds, with the graph's own parameters (v1) in production.

@@ -114,6 +114,10 @@ test("viewers see the Optimize button disabled", async ({ page }) => {
   // The past optimization of the first test is listed and viewable.
   await expect(page.getByTestId("optimization-status")).toHaveAttribute("data-status", "completed");
   await expect(page.getByTestId("save-candidate")).toBeDisabled();
+  // Promoting is an editor's action: a viewer sees no Promote, neither on the candidate nor on a row.
+  await expect(page.getByTestId("candidate-detail")).toBeVisible();
+  await expect(page.getByTestId("promote-candidate")).toHaveCount(0);
+  await expect(page.locator('[data-testid^="promote-row-"]')).toHaveCount(0);
 });
 
 test("the canvas node's Optimize action opens the dialog on the Optimize tab; Escape closes it", async ({ page }) => {

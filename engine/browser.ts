@@ -6,3 +6,5 @@ export * from "./errors.js";
 export { validateGraph, parseGraph, type ValidationResult } from "./graph/validate.js";
 export { indexGraph, topologicalOrder, ancestorsOf, descendantsOf, type GraphIndex } from "./graph/model.js";
 export { resolveInputs } from "./graph/inputs.js";
+export { datasetNameCandidates } from "./dataset/ref.js";
+export { providerReferences, providerNotConfigured, unavailableProviderIssues, type ProviderReference } from "./providers/references.js";

@@ -119,6 +119,10 @@ const PROCEDURES: ProcedureRow[] = [
 
   // providers (a loopback base URL with allowPrivateNetwork: no DNS lookup in the SSRF check)
   { path: "providers.list", type: "query", role: "viewer", scope: "global" },
+  { path: "providers.available", type: "query", role: "viewer", scope: "global" },
+  { path: "providers.models", type: "query", role: "viewer", scope: "global", input: () => ({ id: "sim" }) },
+  // Testing can send a stored key to a typed URL: an unlimited admin, as for upsert.
+  { path: "providers.test", type: "mutation", role: "admin", scope: "unlimited", input: () => ({ baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }) },
   // Providers serve every workflow: changing one needs an unlimited admin.
   { path: "providers.upsert", type: "mutation", role: "admin", scope: "unlimited", input: (f) => ({ id: f.unique("prov"), baseUrl: LOCAL_LLM_URL, allowPrivateNetwork: true }) },
   {
@@ -166,6 +170,20 @@ const PROCEDURES: ProcedureRow[] = [
   // Unfiltered listing: a limited token gets its own workflows' runs (not refused).
   { path: "runs.list", type: "query", role: "viewer", scope: "global", input: () => ({}) },
   { path: "runs.events", type: "subscription", role: "viewer", scope: "workflow", input: (f) => ({ runId: f.qaRunId }) },
+  // run-form input presets (qa)
+  { path: "presets.list", type: "query", role: "viewer", scope: "workflow", input: () => ({ workflowId: "qa" }) },
+  { path: "presets.save", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ workflowId: "qa", name: f.unique("preset"), inputs: QA_INPUTS }) },
+  {
+    path: "presets.delete",
+    type: "mutation",
+    role: "editor",
+    scope: "workflow",
+    input: async (f) => {
+      const name = f.unique("preset");
+      await f.app.services.db.prisma.inputPreset.create({ data: { id: `pre_${name}`, workflowId: "qa", name, inputs: "{}", createdBy: "test" } });
+      return { workflowId: "qa", name };
+    },
+  },
 
   // optimizations
   { path: "optimizations.start", type: "mutation", role: "editor", scope: "workflow", input: () => ({ workflowId: "qa", config: qaOptimizeConfig(2), dataset: "qa" }) },
@@ -178,6 +196,10 @@ const PROCEDURES: ProcedureRow[] = [
   { path: "optimizations.progress", type: "subscription", role: "viewer", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }) },
   // Saving the baseline (candidate 0) is idempotent: it is v1 already.
   { path: "optimizations.saveCandidate", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId, index: 0 }) },
+  // Promoting the baseline (candidate 0) saves nothing new and points production at v1.
+  { path: "optimizations.promoteCandidate", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId, index: 0, reason: "authz test" }) },
+  // The seeded qa dataset exists: a token limited to some workflows may not version the shared name.
+  { path: "optimizations.importExampleDataset", type: "mutation", role: "editor", scope: "unlimited", input: () => ({ ref: "examples/qa.dataset.jsonl" }) },
 
   // datasets (shared by every workflow)
   { path: "datasets.import", type: "mutation", role: "editor", scope: "global", input: (f) => ({ name: f.unique("ds"), fileName: "qa.dataset.jsonl", text: QA_DATASET_TEXT }) },
@@ -197,6 +219,7 @@ const PROCEDURES: ProcedureRow[] = [
   },
 
   // parameters (qa / answer)
+  { path: "parameters.effective", type: "query", role: "viewer", scope: "workflow", input: () => ({ workflowId: "qa" }) },
   { path: "parameters.versions", type: "query", role: "viewer", scope: "workflow", input: () => ({ workflowId: "qa", nodeId: "answer" }) },
   { path: "parameters.production", type: "query", role: "viewer", scope: "workflow", input: () => ({ workflowId: "qa", nodeId: "answer" }) },
   { path: "parameters.diff", type: "query", role: "viewer", scope: "workflow", input: () => ({ workflowId: "qa", nodeId: "answer", a: 1, b: 2 }) },
@@ -256,6 +279,7 @@ const REST: RestRow[] = [
   { method: "GET", endpoint: "/api/openapi.json", role: "public", scope: "global", request: () => ({ path: "/api/openapi.json" }) },
   { method: "POST", endpoint: "/api/workflows/{workflow_id}/optimize", role: "editor", scope: "workflow", request: () => ({ path: "/api/workflows/qa/optimize", body: qaOptimizeBody(2) }) },
   { method: "GET", endpoint: "/api/optimizations/{run_id}", role: "viewer", scope: "workflow", request: (f) => ({ path: `/api/optimizations/${f.qaOptimizationId}` }) },
+  { method: "GET", endpoint: "/api/workflows/{workflow_id}/parameters", role: "viewer", scope: "workflow", request: () => ({ path: "/api/workflows/qa/parameters" }) },
   { method: "GET", endpoint: "/api/workflows/{workflow_id}/parameters/{node_id}", role: "viewer", scope: "workflow", request: () => ({ path: "/api/workflows/qa/parameters/answer" }) },
   {
     method: "POST",

@@ -318,6 +318,7 @@ describe("REST API", () => {
       [
         "POST /api/workflows/{workflow_id}/optimize",
         "GET /api/optimizations/{run_id}",
+        "GET /api/workflows/{workflow_id}/parameters",
         "GET /api/workflows/{workflow_id}/parameters/{node_id}",
         "POST /api/workflows/{workflow_id}/parameters/{node_id}/promote",
         "POST /api/workflows/{workflow_id}/parameters/{node_id}/rollback",

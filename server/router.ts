@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth.js";
 import { datasetsRouter } from "./routers/datasets.js";
 import { optimizationsRouter } from "./routers/optimizations.js";
 import { parametersRouter } from "./routers/parameters.js";
+import { presetsRouter } from "./routers/presets.js";
 import { providersRouter } from "./routers/providers.js";
 import { runsRouter } from "./routers/runs.js";
 import { workflowsRouter } from "./routers/workflows.js";
@@ -14,6 +15,7 @@ export const appRouter = router({
   optimizations: optimizationsRouter,
   datasets: datasetsRouter,
   parameters: parametersRouter,
+  presets: presetsRouter,
   providers: providersRouter,
 });
 

@@ -1,4 +1,5 @@
 import type { AppServices } from "../../server/services/app.js";
+import { effectiveParams, saveGraph, type ManagedEdit } from "../../server/services/managed-edits.js";
 import type { MoveResult, ParameterDiff, ParameterVersionRecord } from "../../server/store/parameters.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cell, color, table } from "../format.js";
@@ -33,21 +34,29 @@ export function parseVersion(value: string, what = "version"): number {
 
 /**
  * A stored workflow id, or a graph file that is then saved as a workflow (a new workflow version
- * only when it changed), because parameter versions are read from the stored graph.
+ * only when it changed), because parameter versions are read from the stored graph. A file that
+ * edits a managed field saves the edit as a draft, and says so on stderr (stdout stays the result).
  */
-export async function storedWorkflowId(arg: string, services: Services): Promise<string> {
+export async function storedWorkflowId(arg: string, services: Services, flags: ActorFlags = {}): Promise<string> {
   if (isFileArg(arg)) {
     const graph = loadGraphFile(arg);
-    await (await services()).workflows.save(graph, `saved by the CLI from ${arg}`);
+    const saved = await saveGraph(await services(), graph, `saved by the CLI from ${arg}`, { actor: actorOf(flags) });
+    process.stderr.write(managedEditsText(saved.managedEdits));
     return graph.id;
   }
   return (await storedWorkflow(arg, services)).id;
+}
+
+/** One `note:` line per managed edit of a save (empty when there is none). */
+export function managedEditsText(edits: readonly ManagedEdit[]): string {
+  return edits.map((e) => `note: ${e.message}\n`).join("");
 }
 
 const date = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19);
 
 function source(v: ParameterVersionRecord): string {
   if (v.version === 1 && v.workflowVersion !== null) return `graph (workflow v${v.workflowVersion})`;
+  if (v.note?.startsWith("graph edit")) return `graph edit (${v.actor})`;
   const parts: string[] = [];
   if (v.optimizationRunId) parts.push(`run ${v.optimizationRunId}`);
   if (v.sourceCandidateId !== null) parts.push(`candidate ${v.sourceCandidateId}`);
@@ -55,9 +64,39 @@ function source(v: ParameterVersionRecord): string {
   return parts.length ? parts.join(", ") : `manual (${v.actor})`;
 }
 
-/** `flowtune params WORKFLOW --node ID [--json]`: the node's versions, production marked. */
-export async function paramsCommand(arg: string, flags: { node: string; json?: boolean } & ActorFlags, services: Services): Promise<number> {
-  const workflowId = await storedWorkflowId(arg, services);
+/** `flowtune params WORKFLOW` without `--node`: what each AI node runs (managed or its graph fields). */
+async function effectiveCommand(workflowId: string, flags: { json?: boolean }, services: Services): Promise<number> {
+  const app = await services();
+  const wf = await storedWorkflow(workflowId, services);
+  const nodes = await effectiveParams(app.parameters, wf.id, wf.graph);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ workflowId: wf.id, workflowVersion: wf.version, nodes }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (nodes.length === 0) {
+    process.stdout.write(`${wf.id} has no AI nodes\n`);
+    return EXIT.ok;
+  }
+  process.stdout.write(
+    `${table(
+      ["node", "runs", "model", "graph fields not running", "pending draft"],
+      nodes.map((n) => [
+        n.nodeId,
+        n.managed ? color("green", `production v${n.version}`) : "graph (v1)",
+        cell(`${n.params.provider}/${n.params.model}`, 40),
+        n.divergentFields.length ? cell(n.divergentFields.join(", "), 48) : "-",
+        n.pendingDraft ? `v${n.pendingDraft.version} (${n.pendingDraft.fields.join(", ")})` : "-",
+      ]),
+    )}\n`,
+  );
+  if (nodes.some((n) => n.pendingDraft)) process.stdout.write("a pending draft holds a graph edit that does not run until it is promoted (flowtune promote … --version N)\n");
+  return EXIT.ok;
+}
+
+/** `flowtune params WORKFLOW --node ID [--json]`: the node's versions, production marked; without `--node`, what each AI node runs. */
+export async function paramsCommand(arg: string, flags: { node?: string; json?: boolean } & ActorFlags, services: Services): Promise<number> {
+  const workflowId = await storedWorkflowId(arg, services, flags);
+  if (flags.node === undefined) return effectiveCommand(workflowId, flags, services);
   const { production, versions } = await (await services()).parameters.listVersions(workflowId, flags.node, actorOf(flags));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ workflowId, nodeId: flags.node, production, versions }, null, 2)}\n`);
@@ -102,7 +141,7 @@ export async function promoteCommand(
 ): Promise<number> {
   const version = parseVersion(flags.version, "--version");
   const { reason, actor } = moveText(flags);
-  const workflowId = await storedWorkflowId(arg, services);
+  const workflowId = await storedWorkflowId(arg, services, flags);
   const r = await (await services()).parameters.promote({ workflowId, nodeId: flags.node, version, reason, actor });
   printMove(workflowId, flags.node, "promoted", r, flags.json);
   return EXIT.ok;

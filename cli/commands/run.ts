@@ -1,7 +1,9 @@
 import { createRun, resolveInputs, type RunEvent, type RunResult } from "../../engine/index.js";
 import { checkRunInputSize } from "../../engine/graph/inputs.js";
 import type { AppServices } from "../../server/services/app.js";
-import { EXIT } from "../errors.js";
+import { assertProvidersConfigured } from "../../server/services/providers.js";
+import { presetsOf } from "../../server/services/presets.js";
+import { EXIT, UsageError } from "../errors.js";
 import { cell, formatDuration, statusText } from "../format.js";
 import { graphForRun, loadWorkflow, parseInputArg } from "../load.js";
 
@@ -10,17 +12,21 @@ export interface RunFlags {
   json?: boolean;
   /** false (--no-production): run the graph's own parameters, not the production versions. */
   production?: boolean;
+  /** A saved input preset of the workflow (the editor's run-form presets); --input overrides its fields. */
+  preset?: string;
 }
 
-/** `flowtune run FILE|ID --input JSON|@file [--json]`: runs once and records the run. */
+/** `flowtune run FILE|ID [--preset NAME] --input JSON|@file [--json]`: runs once and records the run. */
 export async function runCommand(arg: string, flags: RunFlags, services: () => Promise<AppServices>): Promise<number> {
   const loaded = await loadWorkflow(arg, services);
   // Bad inputs are refused before the database is touched.
-  const given = parseInputArg(flags.input);
+  const typed = parseInputArg(flags.input);
+  const given = flags.preset === undefined ? typed : { ...(await presetInputs(loaded.workflowId, flags.preset, services)), ...typed };
   checkRunInputSize(given);
   const inputs = resolveInputs(loaded.graph, given);
   const { graph, parameterVersions } = await graphForRun(loaded, services, flags.production !== false);
   const app = await services();
+  assertProvidersConfigured(graph, app.providers);
   if (!flags.json && parameterVersions && Object.keys(parameterVersions).length) {
     process.stderr.write(`parameters: ${Object.entries(parameterVersions).map(([n, v]) => `${n} v${v}`).join(", ")} (production)\n`);
   }
@@ -29,6 +35,17 @@ export async function runCommand(arg: string, flags: RunFlags, services: () => P
   const result = await handle.result;
   printResult(result, flags.json, parameterVersions);
   return result.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}
+
+/** The inputs of the workflow's preset `name`; a usage error naming the presets there are when it has none of that name. */
+async function presetInputs(workflowId: string, name: string, services: () => Promise<AppServices>): Promise<Record<string, unknown>> {
+  const presets = await presetsOf((await services()).db.prisma).list(workflowId);
+  const found = presets.find((p) => p.name === name.trim());
+  if (!found) {
+    const known = presets.length ? `its presets: ${presets.map((p) => JSON.stringify(p.name)).join(", ")}` : "it has none (save one from the editor's run form)";
+    throw new UsageError(`workflow "${workflowId}" has no input preset ${JSON.stringify(name)}; ${known}`);
+  }
+  return found.inputs;
 }
 
 /** Prints a finished run as JSON (stdout) or as a human summary. */

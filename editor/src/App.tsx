@@ -4,66 +4,59 @@
  * Optimize tabs for AI nodes, the run form and the run history), saving, import/export, the
  * version history drawer, the command palette and the keyboard shortcuts.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Graph, NodeKind } from "../../engine/browser.js";
 import { canRun, useAuth } from "./auth/context.js";
 import { UserBadge } from "./auth/UserBadge.js";
 import type { CanvasApi, Selection } from "./canvas/WorkflowCanvas.js";
-import { KindIcon } from "./canvas/icons.js";
 import { CommandPalette, type Command } from "./commands/CommandPalette.js";
 import { NewWorkflowDialog } from "./commands/NewWorkflowDialog.js";
 import { copyNodes, parseClip, serializeClip, type Clip } from "./document/clipboard.js";
-import { emptyGraph, KIND_INFO } from "./document/defaults.js";
+import { KIND_INFO } from "./document/defaults.js";
 import { HistoryDrawer } from "./document/HistoryDrawer.js";
 import { newSession, sessionFromRecord, useSaving, withPositions, type Session } from "./document/session.js";
 import { DocStoreContext } from "./document/store.js";
 import { stressGraph } from "./document/stress.js";
-import { validateDoc } from "./document/validation.js";
+import { graphFromTemplate, type TemplateId } from "./document/templates.js";
 import { DatasetsPanel } from "./datasets/DatasetsPanel.js";
+import { ProvidersPanel } from "./providers/ProvidersPanel.js";
+import { useProviderCatalogSync } from "./providers/useProviders.js";
 import { EdgeInspector } from "./inspector/EdgeInspector.js";
 import { GraphSettings } from "./inspector/GraphSettings.js";
-import { NodeConfigForm } from "./inspector/NodeConfigForm.js";
-import { OptimizePanel } from "./optimize/OptimizePanel.js";
 import { WorkflowList } from "./panels/WorkflowList.js";
-import { Palette } from "./palette/Palette.js";
-import { ParameterPanel } from "./parameters/ParameterPanel.js";
-import { NodeRunDetails, RunHistory, RunPanel, useRun } from "./runs/index.js";
+import { readPaletteOpen, writePaletteOpen } from "./palette/filter.js";
+import { Palette, PALETTE_INSET } from "./palette/Palette.js";
+import { useEffectiveParamsSync } from "./parameters/effective-store.js";
+import { RunHistory, RunPanel, useRun } from "./runs/index.js";
 import { useTRPC, type WorkflowRecord } from "./trpc.js";
 import { CanvasToolbar } from "./shell/CanvasToolbar.js";
 import { isMac, MOD } from "./shell/keys.js";
 import { Legend } from "./shell/Legend.js";
+import { parseRoute } from "./shell/route.js";
+import { useRouting } from "./shell/useRouting.js";
+import { useImportExport } from "./shell/useImportExport.js";
+import { NodeInspector, type InspectorTab } from "./shell/NodeInspector.js";
 import { SaveIndicator } from "./shell/SaveIndicator.js";
-import { BrandLogo, KIND_LABEL } from "./ui.js";
+import { CanvasMenuContext, type CanvasMenuActions } from "./canvas/menu-context.js";
+import { isFinished } from "./run-state.js";
+import { openShortcutSheet, ShortcutSheetHost } from "./shell/ShortcutSheet.js";
+import { setThemePref } from "./shell/theme.js";
+import { ThemeToggle } from "./shell/ThemeToggle.js";
+import { BrandLogo } from "./ui.js";
 
 // React Flow is the bulk of the bundle: load it as its own chunk, in parallel with the data.
 const WorkflowCanvas = lazy(() => import("./canvas/WorkflowCanvas.js"));
 
-type View = "workflows" | "datasets";
-type Tab = "configure" | "parameters" | "optimize";
+type View = "workflows" | "datasets" | "providers";
+type Tab = InspectorTab;
 
 const NO_SELECTION: Selection = { nodes: [], edges: [] };
-
-function workflowFromHash(): string | null {
-  const h = decodeURIComponent(window.location.hash.replace(/^#\/?/, ""));
-  return h && h !== "datasets" ? h : null;
-}
 
 function isEditable(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || !el.tagName) return false;
   return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
-}
-
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export function App() {
@@ -72,8 +65,14 @@ export function App() {
   const { user } = useAuth();
   const readOnly = !canRun(user.role);
   const workflows = useQuery(trpc.workflows.list.queryOptions());
+  // The providers a graph may name: the document's validation checks AI nodes against them.
+  useProviderCatalogSync();
 
-  const [view, setView] = useState<View>(() => (window.location.hash === "#datasets" ? "datasets" : "workflows"));
+  const [view, setView] = useState<View>(() => parseRoute(window.location.hash).view);
+  // The optimization shown in the Optimize tab, and the one a URL asks it to show.
+  const [optimizationId, setOptimizationId] = useState<string | null>(null);
+  const [requestedOptimization, setRequestedOptimization] = useState<string | null>(null);
+  const [datasetName, setDatasetName] = useState<string | null>(null);
   const [session, setSession] = useState<Session | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -81,7 +80,15 @@ export function App() {
   const [tab, setTab] = useState<Tab>("configure");
   const [optimizeSignal, setOptimizeSignal] = useState(0);
   const [paletteOpen, setPaletteOpen] = useState(false);
-  const [nodesOpen, setNodesOpen] = useState(true);
+  // The palette: open, or collapsed to a rail (remembered across reloads).
+  const [nodesOpen, setNodesOpenState] = useState(readPaletteOpen);
+  const setNodesOpen = useCallback((update: boolean | ((o: boolean) => boolean)) => {
+    setNodesOpenState((o) => {
+      const next = typeof update === "function" ? update(o) : update;
+      writePaletteOpen(next);
+      return next;
+    });
+  }, []);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [preview, setPreview] = useState<{ version: number; graph: Graph } | null>(null);
   const [notice, setNotice] = useState<{ kind: "info" | "error"; text: string } | null>(null);
@@ -92,6 +99,7 @@ export function App() {
   const saving = useSaving(session, setSession, readOnly);
   const graph = saving.graph;
   const runs = useRun(session?.savedId ?? null);
+  useEffectiveParamsSync(session?.ephemeral ? null : (session?.savedId ?? null), session?.savedVersion ?? null, runs.showRun, runs.run.inputs);
 
   const resetEditorState = useCallback(() => {
     setSelection(NO_SELECTION);
@@ -103,60 +111,62 @@ export function App() {
 
   // Every open bumps this; a workflow load that finishes after a later open is dropped.
   const loadSeq = useRef(0);
+  // (The URL follows the view: see shell/useRouting.ts.)
   const openSession = useCallback(
-    (s: Session, updateUrl = true) => {
+    (s: Session) => {
       loadSeq.current += 1;
+      // The new session's canvas reports itself when ready (onReady).
+      canvasApi.current = null;
       setSession(s);
       resetEditorState();
       setLoadError(null);
-      if (updateUrl) window.history.replaceState(null, "", s.savedId ? `#${encodeURIComponent(s.savedId)}` : window.location.pathname);
     },
     [resetEditorState],
   );
 
-  // A workflow created in the editor: put it in the URL once it is saved (a reload reopens it).
-  const newSavedId = session?.isNew ? session.savedId : null;
-  useEffect(() => {
-    if (newSavedId) window.history.replaceState(null, "", `#${encodeURIComponent(newSavedId)}`);
-  }, [newSavedId]);
+  // Closing a workflow saves its pending changes first; only invalid ones need a "discard?".
+  const leaveWorkflow = useCallback(async () => {
+    if (!session || !saving.dirty || saving.state === "ephemeral" || readOnly) return true;
+    if (saving.validation?.savable) {
+      await saving.flush();
+      return true;
+    }
+    return window.confirm("Discard the unsaved changes of this workflow?");
+  }, [readOnly, saving, session]);
 
   const openWorkflow = useCallback(
-    async (id: string, updateUrl = true) => {
-      if (session?.savedId === id && !session.ephemeral) return;
-      if (session && saving.dirty && saving.state !== "ephemeral" && !window.confirm("Discard the unsaved changes of this workflow?")) return;
+    async (id: string): Promise<boolean> => {
+      if (session?.savedId === id && !session.ephemeral) return true;
+      if (!(await leaveWorkflow())) return false;
       setView("workflows");
       setLoading(true);
       const mine = ++loadSeq.current;
       try {
         const record = await queryClient.fetchQuery({ ...trpc.workflows.get.queryOptions({ id }), staleTime: 0 });
-        if (mine !== loadSeq.current) return;
-        openSession(sessionFromRecord(record as WorkflowRecord), updateUrl);
+        if (mine !== loadSeq.current) return false;
+        openSession(sessionFromRecord(record as WorkflowRecord));
+        return true;
       } catch (err) {
-        if (mine !== loadSeq.current) return;
+        if (mine !== loadSeq.current) return false;
         setLoadError(err instanceof Error ? err.message : String(err));
+        return false;
       } finally {
         setLoading(false);
       }
     },
-    [openSession, queryClient, saving.dirty, saving.state, session, trpc],
+    [leaveWorkflow, openSession, queryClient, session, trpc],
   );
 
-  // Open the workflow named in the URL, else the first one, once the list is known.
-  const opened = useRef(false);
-  useEffect(() => {
-    if (opened.current || !workflows.data) return;
-    opened.current = true;
-    const wanted = workflowFromHash();
-    const id = wanted && workflows.data.some((w) => w.id === wanted) ? wanted : workflows.data[0]?.id;
-    // The URL changes only when the user picks a workflow.
-    if (id) void openWorkflow(id, false);
-  }, [workflows.data, openWorkflow]);
 
   // "New workflow" asks for the name (and id) in a dialog; focus goes back to its trigger.
   const [newDialog, setNewDialog] = useState<{ returnFocusTo: HTMLElement | null } | null>(null);
   const newWorkflow = useCallback(() => {
     if (readOnly) return;
-    if (session && saving.dirty && saving.state !== "ephemeral" && !window.confirm("Discard the unsaved changes of this workflow?")) return;
+    // Saves what is pending (queued before the new session starts); invalid changes need a "discard?".
+    if (session && saving.dirty && saving.state !== "ephemeral") {
+      if (saving.validation?.savable) void saving.flush();
+      else if (!window.confirm("Discard the unsaved changes of this workflow?")) return;
+    }
     // From the command palette, the focus is nowhere (the palette is gone): return it to the toolbar.
     const active = document.activeElement;
     const returnFocusTo =
@@ -164,12 +174,13 @@ export function App() {
         ? active
         : document.querySelector<HTMLElement>('[data-testid="command-button"]') ?? document.querySelector<HTMLElement>('[data-testid="new-workflow"]');
     setNewDialog({ returnFocusTo });
-  }, [readOnly, saving.dirty, saving.state, session]);
+  }, [readOnly, saving, session]);
   const createWorkflow = useCallback(
-    (title: string, id: string) => {
+    (title: string, id: string, template: TemplateId) => {
       setNewDialog(null);
       setView("workflows");
-      openSession(newSession(emptyGraph(id, title)));
+      // A template is a valid graph: the session creates the workflow on the server at once.
+      openSession(newSession(graphFromTemplate(template, id, title)));
     },
     [openSession],
   );
@@ -227,51 +238,7 @@ export function App() {
   }, [saving]);
 
   // ----- import / export -----
-  const importMutation = useMutation(trpc.workflows.import.mutationOptions());
-  const onImportFile = useCallback(
-    async (e: ChangeEvent<HTMLInputElement>) => {
-      const file = e.target.files?.[0];
-      e.target.value = "";
-      if (!file || readOnly) return;
-      const text = await file.text();
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (err) {
-        setNotice({ kind: "error", text: `${file.name} is not JSON: ${(err as Error).message}` });
-        return;
-      }
-      const v = validateDoc(doc as Graph);
-      if (!v.ok) {
-        // Load it into the document so that it can be fixed; saving creates it.
-        const g = withPositions({ ...(doc as Graph), nodes: (doc as Graph).nodes ?? [], edges: (doc as Graph).edges ?? [] });
-        openSession(newSession(g));
-        setNotice({ kind: "error", text: `Imported ${file.name} with ${v.issues.length} issue(s): fix them, then save` });
-        return;
-      }
-      try {
-        const res = await importMutation.mutateAsync({ json: text, note: `imported ${file.name}` });
-        void queryClient.invalidateQueries(trpc.workflows.pathFilter());
-        openSession(sessionFromRecord(res.workflow as WorkflowRecord));
-        setNotice({ kind: "info", text: `Imported ${file.name} as ${res.workflow.id} v${res.workflow.version}` });
-      } catch (err) {
-        setNotice({ kind: "error", text: err instanceof Error ? err.message : String(err) });
-      }
-    },
-    [importMutation, openSession, queryClient, readOnly, trpc],
-  );
-  const exportGraph = useCallback(async () => {
-    if (!session || !graph) return;
-    try {
-      const text =
-        session.savedId && !saving.dirty
-          ? await queryClient.fetchQuery({ ...trpc.workflows.export.queryOptions({ id: session.savedId }), staleTime: 0 })
-          : `${JSON.stringify({ $schema: "../docs/graph.schema.json", ...graph }, null, 2)}\n`;
-      download(`${graph.id}.flow.json`, text);
-    } catch (err) {
-      setNotice({ kind: "error", text: err instanceof Error ? err.message : String(err) });
-    }
-  }, [graph, queryClient, saving.dirty, session, trpc]);
+  const { onImportFile, exportGraph } = useImportExport({ session, graph, dirty: saving.dirty, readOnly, openSession, setNotice });
 
   const runWorkflow = useCallback(() => {
     const btn = document.querySelector<HTMLButtonElement>('[data-testid="run-button"]');
@@ -285,12 +252,66 @@ export function App() {
     setTab("optimize");
     setOptimizeSignal((n) => n + 1);
   }, []);
+  const selectWhenReady = useRef<string[] | null>(null);
   const onReady = useCallback((api: CanvasApi) => {
     canvasApi.current = api;
+    if (selectWhenReady.current) api.select(selectWhenReady.current);
+    selectWhenReady.current = null;
   }, []);
+
+  // ----- the URL: what is shown, down to a run, an optimization or a version -----
+  const optimizeShown = tab === "optimize" && selection.nodes.length === 1 && selection.edges.length === 0;
+  useRouting({
+    current:
+      view === "datasets"
+        ? { view: "datasets", dataset: datasetName ?? undefined }
+        : view === "providers"
+          ? { view: "providers" }
+          : { view: "workflows", workflowId: session?.savedId ?? null, runId: runs.run.runId ?? undefined, optimizationId: optimizeShown ? (optimizationId ?? undefined) : undefined, version: preview?.version },
+    ready: Boolean(workflows.data),
+    fallbackWorkflowId: workflows.data?.[0]?.id ?? null,
+    openId: session?.savedId ?? null,
+    sessionKey: session?.key ?? null,
+    showDatasets: (name) => {
+      setView("datasets");
+      if (name) setDatasetName(name);
+    },
+    showProviders: () => setView("providers"),
+    showWorkflows: () => setView("workflows"),
+    openWorkflow,
+    showRun: (runId) => (runId ? runs.showRun(runId) : runs.reset()),
+    showVersion: (version, g) => {
+      setPreview({ version, graph: withPositions(g) });
+      setHistoryOpen(true);
+    },
+    hideVersion: () => setPreview(null),
+    showOptimization: (id, nodeId) => {
+      // The canvas of a workflow just opened may not be there yet: it selects the node when ready.
+      if (canvasApi.current) canvasApi.current.select([nodeId]);
+      else selectWhenReady.current = [nodeId];
+      setSelection({ nodes: [nodeId], edges: [] });
+      setTab("optimize");
+      setOptimizationId(id);
+      setRequestedOptimization(id);
+    },
+    hideOptimization: () => setTab((t) => (t === "optimize" ? "configure" : t)),
+    onError: (text) => setNotice({ kind: "error", text }),
+  });
+  const onShownOptimization = useCallback((id: string | null) => setOptimizationId(id), []);
 
   // ----- commands and shortcuts -----
   const editing = view === "workflows" && Boolean(session) && !readOnly && !preview;
+  const addNoteAtCenter = useCallback(() => {
+    if (!store || readOnly || preview) return;
+    const c = canvasApi.current?.center() ?? { x: 0, y: 0 };
+    store.dispatch({ type: "addNote", position: { x: c.x - 110, y: c.y - 70 } });
+  }, [preview, readOnly, store]);
+  // The canvas's right-click menu borrows these.
+  const runFinished = runs.run.runId !== null && (isFinished(runs.run.status) || runs.run.settled === true);
+  const menuActions = useMemo<CanvasMenuActions>(
+    () => ({ runFrom: runFinished && !readOnly ? runs.runFrom : null, paste: editing ? () => void paste() : null, autoLayout: editing ? autoLayout : null, fitView }),
+    [autoLayout, editing, fitView, paste, readOnly, runFinished, runs.runFrom],
+  );
   const commands = useMemo<Command[]>(
     () => [
       ...KIND_INFO.map((k) => ({ id: `add-${k.kind}`, group: "Add", title: `Add ${k.label} node`, disabled: !editing, run: () => addNode(k.kind) })),
@@ -308,9 +329,18 @@ export function App() {
       { id: "run", group: "Run", title: "Run workflow", disabled: readOnly || !session?.savedId, run: runWorkflow },
       { id: "stress", group: "Dev", title: "Load 500-node stress graph (not saved)", run: loadStress },
       { id: "datasets", group: "Go to", title: "Datasets", run: () => setView("datasets") },
+      { id: "providers", group: "Go to", title: "Providers", run: () => setView("providers") },
       { id: "workflows", group: "Go to", title: "Workflows", run: () => setView("workflows") },
+      { id: "add-note", group: "Add", title: "Add note", disabled: !editing, run: addNoteAtCenter },
+      { id: "copy", group: "Edit", title: "Copy selection", shortcut: `${MOD}C`, disabled: view !== "workflows" || !session, run: copySelection },
+      { id: "paste", group: "Edit", title: "Paste", shortcut: `${MOD}V`, disabled: !editing, run: () => void paste() },
+      { id: "theme-system", group: "View", title: "Theme: follow the system", run: () => setThemePref("system") },
+      { id: "theme-light", group: "View", title: "Theme: light", run: () => setThemePref("light") },
+      { id: "theme-dark", group: "View", title: "Theme: dark", run: () => setThemePref("dark") },
+      { id: "commands", group: "Help", title: "Command palette", shortcut: `${MOD}K`, run: () => setPaletteOpen(true) },
+      { id: "shortcuts", group: "Help", title: "Keyboard shortcuts", shortcut: "?", run: openShortcutSheet },
     ],
-    [addNode, autoLayout, deleteSelection, duplicate, editing, exportGraph, fitView, loadStress, newWorkflow, readOnly, redo, runWorkflow, save, session, undo],
+    [addNode, addNoteAtCenter, autoLayout, copySelection, deleteSelection, duplicate, editing, exportGraph, fitView, loadStress, newWorkflow, paste, readOnly, redo, runWorkflow, save, session, undo, view],
   );
 
   useEffect(() => {
@@ -355,18 +385,15 @@ export function App() {
   const selectedEdgeId = selection.edges.length === 1 && selection.nodes.length === 0 ? selection.edges[0] : null;
   const shownGraph = preview?.graph ?? graph;
   const selectedNode = selectedNodeId ? shownGraph?.nodes.find((n) => n.id === selectedNodeId) : undefined;
-  const selectView = (v: View) => {
-    setView(v);
-    if (v === "datasets") window.history.replaceState(null, "", "#datasets");
-    else window.history.replaceState(null, "", session?.savedId ? `#${encodeURIComponent(session.savedId)}` : window.location.pathname);
-  };
+  const selectView = (v: View) => setView(v);
 
   return (
-    <div className={`app${view === "datasets" ? " app--wide" : ""}`}>
+    <div className={`app${view === "datasets" || view === "providers" ? " app--wide" : ""}`}>
       <aside className="sidebar">
         <div className="brand">
           <BrandLogo />
           <span className="brand__name">Flowtune</span>
+          <ThemeToggle />
         </div>
         <nav className="topnav" aria-label="Sections">
           <button type="button" className={`topnav__item${view === "workflows" ? " active" : ""}`} aria-current={view === "workflows" ? "page" : undefined} data-testid="nav-workflows" onClick={() => selectView("workflows")}>
@@ -374,6 +401,9 @@ export function App() {
           </button>
           <button type="button" className={`topnav__item${view === "datasets" ? " active" : ""}`} aria-current={view === "datasets" ? "page" : undefined} data-testid="nav-datasets" onClick={() => selectView("datasets")}>
             Datasets
+          </button>
+          <button type="button" className={`topnav__item${view === "providers" ? " active" : ""}`} aria-current={view === "providers" ? "page" : undefined} data-testid="nav-providers" onClick={() => selectView("providers")}>
+            Providers
           </button>
         </nav>
         {!readOnly ? (
@@ -395,7 +425,11 @@ export function App() {
 
       {view === "datasets" ? (
         <main className="main main--wide" data-testid="datasets-view">
-          <DatasetsPanel />
+          <DatasetsPanel dataset={datasetName} onSelect={setDatasetName} />
+        </main>
+      ) : view === "providers" ? (
+        <main className="main main--wide" data-testid="providers-view">
+          <ProvidersPanel />
         </main>
       ) : (
         <DocStoreContext.Provider value={session?.store ?? null}>
@@ -447,19 +481,21 @@ export function App() {
               ) : null}
               {session ? (
                 <>
-                  <Suspense fallback={<div className="muted pad">Loading canvas…</div>}>
-                    <WorkflowCanvas
-                      key={session.key}
-                      runNodes={runs.run.nodes}
-                      readOnly={readOnly}
-                      preview={preview?.graph ?? null}
-                      onSelectionChange={setSelection}
-                      onOptimize={onOptimize}
-                      onReady={onReady}
-                      leftInset={editing && nodesOpen ? 184 : 0}
-                    />
-                  </Suspense>
-                  {editing && nodesOpen ? <Palette onAdd={addNode} onHide={() => setNodesOpen(false)} /> : null}
+                  <CanvasMenuContext.Provider value={menuActions}>
+                    <Suspense fallback={<div className="muted pad">Loading canvas…</div>}>
+                      <WorkflowCanvas
+                        key={session.key}
+                        runNodes={runs.run.nodes}
+                        readOnly={readOnly}
+                        preview={preview?.graph ?? null}
+                        onSelectionChange={setSelection}
+                        onOptimize={onOptimize}
+                        onReady={onReady}
+                        leftInset={editing ? PALETTE_INSET[nodesOpen ? "open" : "collapsed"] : 0}
+                      />
+                    </Suspense>
+                  </CanvasMenuContext.Provider>
+                  {editing ? <Palette open={nodesOpen} onAdd={addNode} onOpenChange={setNodesOpen} /> : null}
                   <CanvasToolbar
                     editing={editing}
                     onUndo={undo}
@@ -507,55 +543,20 @@ export function App() {
             {session && graph ? (
               <>
                 {selectedNode ? (
-                  <section className="panel-section inspector" data-testid="node-inspector" data-node-id={selectedNode.id}>
-                    <div className="inspector__head">
-                      <span className={`inspector__icon kind-${selectedNode.kind}`}>
-                        <KindIcon kind={selectedNode.kind} size={18} />
-                      </span>
-                      <div className="inspector__titles">
-                        <div className="inspector__title">{selectedNode.label ?? selectedNode.id}</div>
-                        <div className="muted">
-                          {KIND_LABEL[selectedNode.kind]} · <span className="mono">{selectedNode.id}</span>
-                        </div>
-                      </div>
-                      <button type="button" className="icon-btn" aria-label="Close inspector" onClick={() => canvasApi.current?.select([])}>
-                        ×
-                      </button>
-                    </div>
-                    {selectedNode.kind === "ai" ? (
-                      <div className="tabs" role="tablist" aria-label="AI node">
-                        {(["configure", "parameters", "optimize"] as const).map((t) => (
-                          <button
-                            key={t}
-                            type="button"
-                            role="tab"
-                            aria-selected={tab === t}
-                            className={`tab${tab === t ? " active" : ""}`}
-                            data-testid={`inspector-tab-${t}`}
-                            onClick={() => setTab(t)}
-                          >
-                            {t === "configure" ? "Configure" : t === "parameters" ? "Parameters" : "Optimize"}
-                          </button>
-                        ))}
-                      </div>
-                    ) : null}
-                    {selectedNode.kind !== "ai" || tab === "configure" ? (
-                      <>
-                        {preview ? (
-                          <pre className="code">{JSON.stringify(selectedNode.config, null, 2)}</pre>
-                        ) : (
-                          <NodeConfigForm nodeId={selectedNode.id} readOnly={readOnly} onRenamed={(id) => setTimeout(() => canvasApi.current?.select([id]), 0)} />
-                        )}
-                        <NodeRunDetails graph={graph} nodeId={selectedNode.id} run={runs.run} onRunFromHere={runs.runFrom} rerunPending={runs.rerunPending} rerunError={runs.rerunError} />
-                      </>
-                    ) : !session.savedId ? (
-                      <div className="muted small pad">Save the workflow first.</div>
-                    ) : tab === "parameters" ? (
-                      <ParameterPanel workflowId={session.savedId} nodeId={selectedNode.id} />
-                    ) : (
-                      <OptimizePanel workflowId={session.savedId} nodeId={selectedNode.id} graph={graph} openDialogSignal={optimizeSignal} />
-                    )}
-                  </section>
+                  <NodeInspector
+                    node={selectedNode}
+                    graph={graph}
+                    savedId={session.savedId}
+                    tab={tab}
+                    onTab={setTab}
+                    previewing={Boolean(preview)}
+                    readOnly={readOnly}
+                    runs={runs}
+                    optimizeSignal={optimizeSignal}
+                    requestedOptimization={requestedOptimization}
+                    onShownOptimization={onShownOptimization}
+                    onSelect={(ids) => canvasApi.current?.select(ids)}
+                  />
                 ) : selectedEdgeId && !preview ? (
                   <EdgeInspector edgeId={selectedEdgeId} readOnly={readOnly} />
                 ) : selection.nodes.length > 1 ? (
@@ -575,12 +576,15 @@ export function App() {
                 )}
                 {session.savedId ? (
                   <>
-                    {saving.dirty && !readOnly ? (
-                      <div className="panel-section hint muted small" data-testid="run-uses-saved">
-                        Runs use the saved version (v{session.savedVersion}); unsaved changes are not included.
-                      </div>
-                    ) : null}
-                    <RunPanel key={session.savedId} graph={graph} run={runs.run} streamStatus={runs.streamStatus} streamError={runs.streamError} onStarted={runs.showRun} />
+                    <RunPanel
+                      key={session.savedId}
+                      graph={graph}
+                      run={runs.run}
+                      streamStatus={runs.streamStatus}
+                      streamError={runs.streamError}
+                      onStarted={runs.showRun}
+                      draft={{ dirty: saving.dirty, issues: saving.issueCount, baseVersion: session.savedVersion }}
+                    />
                     <RunHistory workflowId={session.savedId} currentRunId={runs.run.runId} onSelect={runs.showRun} />
                   </>
                 ) : (
@@ -592,7 +596,8 @@ export function App() {
           {paletteOpen ? <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} /> : null}
         </DocStoreContext.Provider>
       )}
-      {paletteOpen && view === "datasets" ? <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} /> : null}
+      {paletteOpen && (view === "datasets" || view === "providers") ? <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} /> : null}
+      <ShortcutSheetHost commands={commands} />
       {newDialog ? <NewWorkflowDialog existingIds={existingIds} returnFocusTo={newDialog.returnFocusTo} onCreate={createWorkflow} onClose={() => setNewDialog(null)} /> : null}
     </div>
   );

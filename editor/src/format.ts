@@ -34,6 +34,11 @@ export function formatRelative(when: string | number | Date, now = Date.now()): 
   return new Date(t).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 }
 
+/**
+ * The one short form of a generated id (runs, optimizations, candidates, datasets…), used in every
+ * tab and list: its last 8 characters (ids may share a prefix such as `run_`). Show the full id
+ * in a title next to it.
+ */
 export function shortId(id: string): string {
   return id.length > 10 ? id.slice(-8) : id;
 }

@@ -6,6 +6,9 @@
  * A stored run's detail (`runs.get`) can be folded in too (`{ type: "detail" }`): it fills what
  * the events lack and settles runs whose event log has no terminal event (runs the server marked
  * INTERRUPTED after a restart). Events always win over the detail.
+ *
+ * When a run ends failed or cancelled, the nodes of its graph (from the detail) that never ran
+ * are shown "skipped" with why ("upstream node "x" failed"), and the failed node keeps its error.
  */
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../../engine/browser.js";
 import type { RunDetail } from "./trpc.js";
@@ -73,7 +76,18 @@ export type StoredRunDetail = Pick<
   | "inputs"
   | "outputs"
   | "nodes"
->;
+> & {
+  /** The graph the run ran (its snapshot): which nodes never ran once it ended. */
+  graph?: RunGraphShape;
+  /** Set for a run of an unsaved draft: the saved version the draft was edited from. */
+  draft?: { baseVersion: number } | null;
+};
+
+/** What the reducer reads of a run's graph: node ids and the edges between them. */
+export interface RunGraphShape {
+  nodes: ReadonlyArray<{ id: string }>;
+  edges?: ReadonlyArray<{ source: string; target: string }>;
+}
 
 export interface RunState {
   runId: string | null;
@@ -94,6 +108,8 @@ export interface RunState {
   fromNodeId?: string;
   /** AI node id → the parameter version the run used (from run.started). */
   parameterVersions?: Record<string, number>;
+  /** Set for a run of an unsaved draft graph: the saved version it was edited from. */
+  draft?: { baseVersion: number };
   /** True once a terminal event was folded. */
   ended?: boolean;
   /** The stored detail, once loaded. */
@@ -163,6 +179,7 @@ export function runReducer(state: RunState, action: RunAction): RunState {
       if (e.parentRunId !== undefined) next.parentRunId = e.parentRunId;
       if (e.fromNodeId !== undefined) next.fromNodeId = e.fromNodeId;
       if (e.parameterVersions !== undefined) next.parameterVersions = e.parameterVersions;
+      if (e.draft !== undefined) next.draft = e.draft;
       break;
     case "run.paused":
       next.status = "paused";
@@ -247,7 +264,10 @@ export function runReducer(state: RunState, action: RunAction): RunState {
     next.ended = true;
     next.finishedTs = e.ts;
   }
-  if (isFinished(next.status)) closeUnfinished(next);
+  if (isFinished(next.status)) {
+    closeUnfinished(next);
+    markNeverRan(next);
+  }
   return next.detail ? settle(next, false) : next;
 }
 
@@ -283,6 +303,7 @@ function settle(state: RunState, force: boolean): RunState {
   next.outputs ??= d.outputs;
   next.parentRunId ??= d.parentRunId ?? undefined;
   next.fromNodeId ??= d.fromNodeId ?? undefined;
+  next.draft ??= d.draft ?? undefined;
   if (!next.usage && d.totalTokens > 0) {
     next.usage = { promptTokens: d.promptTokens, completionTokens: d.completionTokens, totalTokens: d.totalTokens };
   }
@@ -308,8 +329,83 @@ function settle(state: RunState, force: boolean): RunState {
     if (!prev || !shallowEqual(prev, merged)) nodes = { ...nodes, [n.nodeId]: merged };
   }
   next.nodes = nodes;
-  if (isFinished(next.status)) closeUnfinished(next);
+  if (isFinished(next.status)) {
+    closeUnfinished(next);
+    markNeverRan(next);
+  }
   return next;
+}
+
+/**
+ * A run that failed or was cancelled: every node of its graph that never started becomes
+ * "skipped", with the nearest failed (else cancelled) node upstream of it as the reason, and the
+ * node named by the run's error keeps that error. Needs the run's graph (from the detail).
+ */
+function markNeverRan(next: RunState): void {
+  if (next.status !== "failed" && next.status !== "cancelled") return;
+  let nodes = next.nodes;
+  const failedId = next.error?.nodeId;
+  if (failedId && next.error) {
+    const prev = nodes[failedId];
+    if (!prev || (!prev.error && prev.status !== "succeeded")) {
+      nodes = { ...nodes, [failedId]: { ...(prev ?? {}), status: "failed", error: next.error } };
+    }
+  }
+  const graph = next.detail?.graph;
+  if (graph) {
+    const neverRan = graph.nodes.filter((n) => {
+      const s = nodes[n.id]?.status;
+      return s === undefined || s === "pending";
+    });
+    if (neverRan.length > 0) {
+      const failedFrom = nearestUpstream(graph, nodes, "failed");
+      const cancelledFrom = nearestUpstream(graph, nodes, "cancelled");
+      const fallback =
+        next.status === "cancelled"
+          ? `not run: the run was cancelled${next.cancelReason ? ` (${next.cancelReason})` : ""}`
+          : `not run: the run failed${failedId ? ` at node "${failedId}"` : ""}`;
+      for (const n of neverRan) {
+        const f = failedFrom.get(n.id);
+        const c = cancelledFrom.get(n.id);
+        const reason = f ? `upstream node "${f}" failed` : c ? `upstream node "${c}" was cancelled` : fallback;
+        nodes = { ...nodes, [n.id]: { ...nodes[n.id], status: "skipped", reason } };
+      }
+    }
+  }
+  next.nodes = nodes;
+}
+
+/**
+ * For every node downstream of a node with `status`, the nearest such node (fewest edges away):
+ * one breadth-first pass from all of them at once, so a 1,000-node graph costs one walk.
+ */
+function nearestUpstream(graph: RunGraphShape, nodes: Record<string, NodeRunState>, status: NodeStatus): Map<string, string> {
+  const out = new Map<string, string[]>();
+  for (const e of graph.edges ?? []) {
+    const list = out.get(e.source);
+    if (list) list.push(e.target);
+    else out.set(e.source, [e.target]);
+  }
+  const origin = new Map<string, string>();
+  const queue: string[] = [];
+  for (const n of graph.nodes) {
+    const s = nodes[n.id];
+    // A failure the error policy let through does not stop what is downstream of it.
+    if (s?.status === status && !s.continued) {
+      origin.set(n.id, n.id);
+      queue.push(n.id);
+    }
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const from = queue[i];
+    for (const to of out.get(from) ?? []) {
+      if (origin.has(to)) continue;
+      origin.set(to, origin.get(from)!);
+      queue.push(to);
+    }
+  }
+  for (const n of graph.nodes) if (nodes[n.id]?.status === status) origin.delete(n.id);
+  return origin;
 }
 
 function isNodeFinal(status: NodeStatus): boolean {

@@ -2,11 +2,12 @@
  * The editor's tRPC client: queries and mutations over batched HTTP, subscriptions (run events)
  * over SSE. Only the router's TYPE comes from the server.
  */
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, isTRPCClientError, splitLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isTRPCClientError, splitLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "../../server/router.js";
 import { CSRF_HEADER } from "./auth/api.js";
+import { keepaliveFor } from "./shell/unload.js";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -26,6 +27,13 @@ export interface ClientOptions {
 }
 
 export function createClient({ csrfToken, onUnauthorized, url = "/trpc" }: ClientOptions) {
+  const headers = () => ({ [CSRF_HEADER]: csrfToken });
+  const send = async (input: RequestInfo | URL, init?: RequestInit) => {
+    // A save sent as the page goes away must outlive it (see shell/unload.ts).
+    const res = await fetch(input, { ...(init as RequestInit), credentials: "same-origin", ...keepaliveFor(init as RequestInit) });
+    if (res.status === 401) onUnauthorized();
+    return res;
+  };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -33,14 +41,12 @@ export function createClient({ csrfToken, onUnauthorized, url = "/trpc" }: Clien
         // The browser's EventSource; it reconnects with the last tracked id (the event's seq).
         // Same origin, so the session cookie goes along; subscriptions need no CSRF header.
         true: httpSubscriptionLink({ url }),
-        false: httpBatchLink({
-          url,
-          headers: () => ({ [CSRF_HEADER]: csrfToken }),
-          fetch: async (input, init) => {
-            const res = await fetch(input, { ...(init as RequestInit), credentials: "same-origin" });
-            if (res.status === 401) onUnauthorized();
-            return res;
-          },
+        false: splitLink({
+          // `context.unbatched`: sent at once, not on the batch's next timer tick (a page being
+          // closed runs no more timers: its last save must leave during the pagehide event).
+          condition: (op) => op.context.unbatched === true,
+          true: httpLink({ url, headers, fetch: send }),
+          false: httpBatchLink({ url, headers, fetch: send }),
         }),
       }),
     ],

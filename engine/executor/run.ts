@@ -71,6 +71,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
     parentRunId: opts.fromRun?.runId,
     fromNodeId: opts.fromRun?.nodeId,
     parameterVersions: opts.parameterVersions,
+    ...(opts.draft ? { draft: opts.draft } : {}),
   });
   if (reused) {
     // Reused nodes must never become ready: they are settled from the parent run instead.

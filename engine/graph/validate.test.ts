@@ -83,6 +83,15 @@ describe("graph validation", () => {
   it("requires exactly one input node", () => {
     expect(issues({ version: 1, id: "g", name: "g", nodes: [aiNode("a", "m")], edges: [] })).toContain("field nodes: a graph needs exactly one input node (found 0)");
   });
+
+  it("names each extra input node, so that the editor can show the error on it", () => {
+    const input = (id: string) => ({ id, kind: "input", config: { fields: [{ name: "q", type: "string", required: true }] } });
+    const r = validateGraph({ version: 1, id: "g", name: "g", nodes: [input("in"), input("in2"), input("in3")], edges: [] });
+    expect(r.ok).toBe(false);
+    const extra = (r.ok ? [] : r.issues).filter((i) => i.message.includes("exactly one input node"));
+    expect(extra.map((i) => i.nodeId)).toEqual(["in2", "in3"]);
+    expect(extra[0].message).toContain('found 3; "in" is the first');
+  });
 });
 
 describe("optimizer nodes", () => {

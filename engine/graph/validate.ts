@@ -3,7 +3,7 @@ import { GraphValidationError, type GraphIssue } from "../errors.js";
 import { compileExpression } from "../expression/expression.js";
 import { nodeDefinition } from "../nodes/registry.js";
 import { formatCount, limits } from "../limits.js";
-import { EDGE_KINDS, GraphSchema, MAX_GRAPH_EDGES, MAX_GRAPH_NODES, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
+import { EDGE_KINDS, GraphSchema, MAX_GRAPH_EDGES, MAX_GRAPH_NODES, MAX_GRAPH_NOTES, NODE_KINDS, type Graph, type GraphNode } from "../schema/graph.js";
 import { compileTemplate, templateReferences } from "../template/template.js";
 import { cooperative } from "../util/cooperative.js";
 import { MAX_JSON_DEPTH, tooDeepPath } from "../util/json-depth.js";
@@ -84,9 +84,9 @@ function* validationSteps(raw: unknown): Generator<void, ValidationResult, void>
 
 // Counted on the raw document, before any parsing: a graph over the caps costs nothing more.
 function sizeIssues(raw: unknown): GraphIssue[] {
-  const doc = (raw ?? {}) as { nodes?: unknown; edges?: unknown };
+  const doc = (raw ?? {}) as { nodes?: unknown; edges?: unknown; notes?: unknown };
   const issues: GraphIssue[] = [];
-  for (const [field, max] of [["nodes", MAX_GRAPH_NODES], ["edges", MAX_GRAPH_EDGES]] as const) {
+  for (const [field, max] of [["nodes", MAX_GRAPH_NODES], ["edges", MAX_GRAPH_EDGES], ["notes", MAX_GRAPH_NOTES]] as const) {
     const list = doc[field];
     if (Array.isArray(list) && list.length > max) {
       issues.push({ field, message: `the graph has ${formatCount(list.length)} ${field}, over the limit of ${formatCount(max)}` });
@@ -177,8 +177,10 @@ function structuralIssues(graph: Graph): GraphIssue[] {
     if (e.source === e.target) issues.push({ edgeId: e.id, message: `edge connects node "${e.source}" to itself` });
   }
   const inputs = graph.nodes.filter((n) => n.kind === "input");
-  if (inputs.length !== 1) {
-    issues.push({ field: "nodes", message: `a graph needs exactly one input node (found ${inputs.length})` });
+  if (inputs.length === 0) issues.push({ field: "nodes", message: "a graph needs exactly one input node (found 0)" });
+  // Each extra input node is named, so that the editor shows the error on that node.
+  for (const extra of inputs.slice(1)) {
+    issues.push({ nodeId: extra.id, field: "kind", message: `a graph needs exactly one input node (found ${inputs.length}; "${inputs[0].id}" is the first)` });
   }
   return issues;
 }

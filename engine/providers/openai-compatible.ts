@@ -1,8 +1,10 @@
 import { fetch as undiciFetch, type Dispatcher } from "undici";
 import { ProviderError } from "../errors.js";
 import { findAddressRefusal } from "./pinned-dispatcher.js";
+import { listOpenAICompatibleModels } from "./models.js";
+import { describeNetworkError, serverMessage, snippet } from "./reply-text.js";
 import { abortError, withRetry, type RetryInfo } from "./retry.js";
-import type { CallOptions, CompletionRequest, CompletionResponse, Provider, TokenUsage } from "./types.js";
+import type { CallOptions, CompletionRequest, CompletionResponse, ModelList, Provider, TokenUsage } from "./types.js";
 
 /** USD per 1 000 tokens for one model. */
 export interface ModelPrice {
@@ -19,6 +21,8 @@ export interface OpenAICompatibleOptions {
   apiKey?: string;
   /** Per-attempt timeout covering the request and reading the body. Default 120 000. */
   timeoutMs?: number;
+  /** Timeout of `listModels` (GET {baseUrl}/models), body included. Default 8 000. */
+  modelsTimeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx, timeouts and network errors. Default 2. */
   maxRetries?: number;
   /** First backoff delay (exponential, jittered). Default 500. */
@@ -167,6 +171,17 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
   return {
     id,
+    listModels: (callOptions: CallOptions = {}): Promise<ModelList> =>
+      listOpenAICompatibleModels({
+        id,
+        baseUrl: options.baseUrl,
+        apiKey,
+        timeoutMs: options.modelsTimeoutMs,
+        urlGuard: options.urlGuard,
+        dispatcher,
+        fetch: options.fetch,
+        signal: callOptions.signal,
+      }),
     async complete(request: CompletionRequest, callOptions: CallOptions = {}): Promise<CompletionResponse> {
       const { signal } = callOptions;
       const started = performance.now();
@@ -274,36 +289,6 @@ function displayUrl(url: string): string {
   u.username = "";
   u.password = "";
   return u.toString();
-}
-
-/** Best human message from an error body: OpenAI `error.message`, Ollama `error`, vLLM `message`, FastAPI `detail`. */
-function serverMessage(text: string, fallback: string): string {
-  try {
-    const j: unknown = JSON.parse(text);
-    if (isRecord(j)) {
-      const e = j.error;
-      if (isRecord(e) && typeof e.message === "string") return e.message;
-      if (typeof e === "string") return e;
-      if (typeof j.message === "string") return j.message;
-      if (typeof j.detail === "string") return j.detail;
-    }
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return snippet(text) || fallback || "(empty body)";
-}
-
-function snippet(text: string, max = 300): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause;
-  // undici wraps the useful part ("connect ECONNREFUSED …", "other side closed") in `cause`.
-  if (cause instanceof Error && cause.message && cause.message !== err.message) return `${err.message} (${cause.message})`;
-  return err.message;
 }
 
 /** Keeps the original cause unless it mentions the key; then a redacted stand-in replaces it. */

@@ -41,10 +41,22 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** The models a provider offers (`GET {baseUrl}/models` for an HTTP provider). */
+export interface ModelList {
+  /** Model ids without duplicates (an HTTP listing sorted, the simulator cheapest first). */
+  models: string[];
+  /** Milliseconds the listing took (0 for the simulator). */
+  latencyMs: number;
+  /** True when the provider listed more models than were kept. */
+  truncated?: boolean;
+}
+
 /** Something that answers chat completions: a real HTTP endpoint or the built-in simulator. */
 export interface Provider {
   readonly id: string;
   complete(request: CompletionRequest, options?: CallOptions): Promise<CompletionResponse>;
+  /** The models it offers; absent when the provider cannot list them. Fails with a ModelListError. */
+  listModels?(options?: CallOptions): Promise<ModelList>;
 }
 
 /** Looks providers up by the id an AI node names. */

@@ -196,7 +196,17 @@ export function addressRefusal(address: string, allowPrivateNetwork: boolean): A
   return undefined;
 }
 
-const invalid = (message: string) => new FlowtuneError("INPUT_INVALID", message, { field: "baseUrl" });
+/** A refused provider base URL (INPUT_INVALID, field `baseUrl`); `reason` tells a malformed URL, an unknown host and a refused address apart. */
+export class ProviderUrlError extends FlowtuneError {
+  constructor(
+    message: string,
+    readonly reason: "malformed" | "unresolvable" | "refused",
+  ) {
+    super("INPUT_INVALID", message, { field: "baseUrl" });
+  }
+}
+
+const invalid = (message: string, reason: ProviderUrlError["reason"] = "malformed") => new ProviderUrlError(message, reason);
 
 /**
  * Validates a provider base URL against SSRF: http(s) only, no credentials, and every address the
@@ -216,7 +226,7 @@ export async function checkProviderUrl(url: string, opts: CheckProviderUrlOption
   if (parsed.username || parsed.password) throw invalid("baseUrl must not contain a user name or password; set the API key instead");
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
   if (!host) throw invalid("baseUrl has no host");
-  if (isMetadataHostname(host)) throw invalid(`baseUrl host "${host}" is a cloud metadata service; provider requests to it are always refused`);
+  if (isMetadataHostname(host)) throw invalid(`baseUrl host "${host}" is a cloud metadata service; provider requests to it are always refused`, "refused");
 
   let addresses: string[];
   if (isIpLiteral(host)) {
@@ -225,18 +235,18 @@ export async function checkProviderUrl(url: string, opts: CheckProviderUrlOption
     try {
       addresses = await (opts.lookup ?? defaultHostLookup)(host);
     } catch (err) {
-      throw invalid(`baseUrl host "${host}" could not be resolved: ${err instanceof Error ? err.message : String(err)}`);
+      throw invalid(`baseUrl host "${host}" could not be resolved: ${err instanceof Error ? err.message : String(err)}`, "unresolvable");
     }
-    if (addresses.length === 0) throw invalid(`baseUrl host "${host}" resolved to no address`);
+    if (addresses.length === 0) throw invalid(`baseUrl host "${host}" resolved to no address`, "unresolvable");
   }
 
   // ANY bad address refuses the URL: the OS may pick any of them when connecting.
   for (const address of addresses) {
     const refusal = addressRefusal(address, opts.allowPrivateNetwork);
     if (!refusal) continue;
-    if (refusal.category === undefined) throw invalid(`baseUrl host "${host}" resolved to an unrecognised address ${JSON.stringify(address)}`);
+    if (refusal.category === undefined) throw invalid(`baseUrl host "${host}" resolved to an unrecognised address ${JSON.stringify(address)}`, "refused");
     const where = address === host ? `address ${address}` : `host "${host}" resolves to ${address}, which`;
-    throw invalid(`baseUrl ${where} ${refusal.reason}`);
+    throw invalid(`baseUrl ${where} ${refusal.reason}`, "refused");
   }
   return { url: parsed, addresses };
 }

@@ -35,6 +35,8 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     fromNodeId: z.string().optional(),
     /** AI node id → the parameter version (v1, v2, …) the run used, when versions are managed. */
     parameterVersions: z.record(z.string(), z.number().int().positive()).optional(),
+    /** Set for a run of an unsaved draft graph (the editor's "run what you see"): the saved version it was edited from. */
+    draft: z.object({ baseVersion: z.number().int().positive() }).optional(),
   }),
   z.object({ ...base, type: z.literal("run.paused") }),
   z.object({ ...base, type: z.literal("run.resumed") }),

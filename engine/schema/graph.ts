@@ -253,6 +253,34 @@ export const EdgeSchema = z.discriminatedUnion("kind", [PipelineEdgeSchema, Broa
 
 export const EDGE_KINDS = ["pipeline", "broadcast", "conditional", "parallel"] as const;
 
+/** Sticky notes of one graph (annotations on the canvas). */
+export const MAX_GRAPH_NOTES = 500;
+/** Characters of one note's text. */
+export const NOTE_TEXT_MAX = 10_000;
+/** Named note colours: the editor maps each to a light and a dark theme shade. */
+export const NOTE_COLORS = ["yellow", "blue", "green", "pink", "purple", "gray"] as const;
+
+/** A sticky note on the canvas: kept in the graph file for people, never executed nor validated against the nodes. */
+export const NoteSchema = z.strictObject({
+  id,
+  text: text(NOTE_TEXT_MAX),
+  position: PositionSchema,
+  size: z.strictObject({ width: z.number().min(60).max(4000), height: z.number().min(40).max(4000) }).optional(),
+  color: z.enum(NOTE_COLORS).optional(),
+});
+
+// Note ids are their own namespace (a note may share an id with a node) but unique among notes.
+const NotesSchema = z
+  .array(NoteSchema)
+  .max(MAX_GRAPH_NOTES)
+  .superRefine((notes, ctx) => {
+    const seen = new Set<string>();
+    notes.forEach((n, i) => {
+      if (seen.has(n.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate note id "${n.id}"` });
+      seen.add(n.id);
+    });
+  });
+
 export const GraphSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(GRAPH_FORMAT_VERSION),
@@ -263,6 +291,8 @@ export const GraphSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(86_400_000).optional(),
   nodes: z.array(NodeSchema).min(1).max(MAX_GRAPH_NODES),
   edges: z.array(EdgeSchema).max(MAX_GRAPH_EDGES).default([]),
+  /** Sticky notes: ignored by runs and optimizations. */
+  notes: NotesSchema.optional(),
   meta: MetaSchema.optional(),
 });
 
@@ -282,4 +312,6 @@ export type AggregateNode = z.infer<typeof AggregateNodeSchema>;
 export type OutputNode = z.infer<typeof OutputNodeSchema>;
 export type ConditionalEdge = z.infer<typeof ConditionalEdgeSchema>;
 export type ParallelEdge = z.infer<typeof ParallelEdgeSchema>;
+export type GraphNote = z.infer<typeof NoteSchema>;
+export type NoteColor = (typeof NOTE_COLORS)[number];
 export type NodeOfKind<K extends NodeKind> = Extract<GraphNode, { kind: K }>;

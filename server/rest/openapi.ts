@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { OptimizationStateSchema, OptimizeAcceptedSchema, OptimizeBodySchema } from "./optimizations.js";
-import { ProductionParametersSchema, PromoteBodySchema, PromotedSchema, RollbackBodySchema, RolledBackSchema } from "./parameters.js";
+import { EffectiveParametersSchema, ProductionParametersSchema, PromoteBodySchema, PromotedSchema, RollbackBodySchema, RolledBackSchema } from "./parameters.js";
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +74,18 @@ export function openApiDocument(): Json {
           responses: { "200": { description: "The run.", content: json("OptimizationState") }, ...authErrors, "404": errorReply("Unknown run."), "405": errorReply("Method not allowed.") },
         },
       },
+      "/api/workflows/{workflow_id}/parameters": {
+        get: {
+          operationId: "getEffectiveParameters",
+          summary: "What each AI node of the workflow's latest graph runs (role: viewer).",
+          description:
+            "A node is managed while its production version is not v1: runs use that version, not the graph's own fields. " +
+            "divergent_fields names the fields whose graph value does not run; pending_draft is the draft a graph edit created (promote it to run it).",
+          ...needs("viewer"),
+          parameters: [workflowId],
+          responses: { "200": { description: "Per AI node.", content: json("EffectiveParameters") }, ...authErrors, "404": errorReply("Unknown workflow."), "405": errorReply("Method not allowed.") },
+        },
+      },
       "/api/workflows/{workflow_id}/parameters/{node_id}": {
         get: {
           operationId: "getProductionParameters",
@@ -118,6 +130,7 @@ export function openApiDocument(): Json {
         OptimizeAccepted: schemaOf(OptimizeAcceptedSchema, "output"),
         OptimizationState: schemaOf(OptimizationStateSchema, "output"),
         ProductionParameters: schemaOf(ProductionParametersSchema, "output"),
+        EffectiveParameters: schemaOf(EffectiveParametersSchema, "output"),
         PromoteRequest: schemaOf(PromoteBodySchema, "input"),
         Promoted: schemaOf(PromotedSchema, "output"),
         RollbackRequest: schemaOf(RollbackBodySchema, "input"),

@@ -4,7 +4,9 @@
  */
 import { z } from "zod";
 import { ReasonSchema } from "../../engine/schema/labels.js";
+import { effectiveParams, type EffectiveNode } from "../services/managed-edits.js";
 import type { ParameterVersionRecord } from "../store/parameters.js";
+import { RestError } from "./errors.js";
 import { parseBody } from "./parse-body.js";
 import type { RestRoute } from "./types.js";
 
@@ -45,6 +47,38 @@ export type ProductionParameters = z.infer<typeof ProductionParametersSchema>;
 export const PromotedSchema = z.object({ status: z.literal("promoted"), active_version: z.number().int() });
 export const RolledBackSchema = z.object({ status: z.literal("rolled_back"), active_version: z.number().int() });
 
+/** 200 reply of GET …/parameters: what each AI node of the latest graph runs. */
+export const EffectiveParametersSchema = z.object({
+  workflow_id: z.string(),
+  workflow_version: z.number().int(),
+  nodes: z.array(
+    z.object({
+      node_id: z.string(),
+      /** A production version other than v1 runs instead of the graph's own fields. */
+      managed: z.boolean(),
+      version: z.number().int(),
+      parameters: z.record(z.string(), z.unknown()),
+      managed_fields: z.array(z.string()),
+      divergent_fields: z.array(z.string()),
+      pending_draft: z.object({ version: z.number().int(), fields: z.array(z.string()), base_version: z.number().int() }).nullable(),
+    }),
+  ),
+});
+export type EffectiveParameters = z.infer<typeof EffectiveParametersSchema>;
+
+/** The wire form of one node's effective parameters. */
+function toEffectiveWire(n: EffectiveNode): EffectiveParameters["nodes"][number] {
+  return {
+    node_id: n.nodeId,
+    managed: n.managed,
+    version: n.version,
+    parameters: n.params as unknown as Record<string, unknown>,
+    managed_fields: n.managedFields,
+    divergent_fields: n.divergentFields,
+    pending_draft: n.pendingDraft ? { version: n.pendingDraft.version, fields: n.pendingDraft.fields, base_version: n.pendingDraft.baseVersion } : null,
+  };
+}
+
 /** The wire form of a parameter version. */
 export function toProductionParameters(v: ParameterVersionRecord): ProductionParameters {
   return {
@@ -67,6 +101,18 @@ const BASE = "/api/workflows/{workflow_id}/parameters/{node_id}";
 
 /** The parameter endpoints; unknown workflow, node or version → 404, an impossible move → 409 (store errors). */
 export const parameterRoutes: RestRoute[] = [
+  {
+    method: "GET",
+    path: "/api/workflows/{workflow_id}/parameters",
+    role: "viewer",
+    async handler({ params, services, access }) {
+      access.workflow(params.workflow_id);
+      const wf = await services.workflows.get(params.workflow_id);
+      if (!wf) throw new RestError(404, "NOT_FOUND", `workflow "${params.workflow_id}" not found`);
+      const nodes = await effectiveParams(services.parameters, wf.id, wf.graph);
+      return { status: 200, body: { workflow_id: wf.id, workflow_version: wf.version, nodes: nodes.map(toEffectiveWire) } };
+    },
+  },
   {
     method: "GET",
     path: BASE,

@@ -1,6 +1,8 @@
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { NodeIdSchema, OptimizeConfigSchema } from "../../engine/browser.js";
+import { ReasonSchema } from "../../engine/schema/labels.js";
+import { exampleDatasetRefName, importExampleDataset } from "../services/examples.js";
 import { procedure, router } from "../trpc.js";
 
 const viewer = procedure("viewer");
@@ -83,6 +85,35 @@ export const optimizationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       await ctx.access.optimization(input.runId);
       return ctx.services.optimizer.saveCandidate(input.runId, input.index, ctx.principal.name);
+    }),
+
+  /**
+   * Saves one evaluated candidate as a version of each target node and promotes it, with the
+   * reason recorded, in one transaction (a failed promotion leaves no version behind); returns
+   * `[{ nodeId, version, created, changed, from }]`. Errors as saveCandidate, and INPUT_INVALID
+   * naming `reason`.
+   */
+  promoteCandidate: editor
+    .input(RunRef.extend({ index: z.number().int().min(0), reason: ReasonSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.access.optimization(input.runId);
+      return ctx.services.optimizer.promoteCandidate(input.runId, input.index, input.reason, ctx.principal.name);
+    }),
+
+  /**
+   * Imports the dataset file an optimizer node names when it is one of the examples folder's
+   * (`examples/qa.dataset.jsonl` → dataset `qa`); any other path is NOT_FOUND: the server never
+   * opens a file a user names. Same versioning as datasets.import (the same rows: no new version).
+   */
+  importExampleDataset: editor
+    .input(z.object({ ref: z.string().min(1).max(500) }))
+    .mutation(async ({ ctx, input }) => {
+      const name = exampleDatasetRefName(input.ref);
+      // As datasets.import: a token limited to some workflows may not version a shared dataset.
+      if (name && ctx.access.workflowFilter() !== undefined && (await ctx.services.datasets.get(name, undefined, { limit: 0 }))) {
+        ctx.access.unlimited(`adding a version to the shared dataset "${name}"`);
+      }
+      return importExampleDataset(ctx.services.datasets, input.ref);
     }),
 
   candidates: viewer

@@ -1,6 +1,8 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { NodeIdSchema } from "../../engine/browser.js";
 import { ReasonSchema } from "../../engine/schema/labels.js";
+import { effectiveParams } from "../services/managed-edits.js";
 import { procedure, router } from "../trpc.js";
 
 const viewer = procedure("viewer");
@@ -11,6 +13,18 @@ const Version = z.number().int().min(1);
 const Reason = ReasonSchema;
 
 export const parametersRouter = router({
+  /**
+   * What each AI node of the workflow's latest graph runs: managed (a production version other
+   * than v1 wins over the graph's fields) or not, the version, the parameters, and the draft that
+   * holds the graph's pending edits. NOT_FOUND for an unknown workflow.
+   */
+  effective: viewer.input(z.object({ workflowId: NodeIdSchema })).query(async ({ ctx, input }) => {
+    ctx.access.workflow(input.workflowId);
+    const wf = await ctx.services.workflows.get(input.workflowId);
+    if (!wf) throw new TRPCError({ code: "NOT_FOUND", message: `workflow "${input.workflowId}" not found` });
+    return { workflowId: wf.id, workflowVersion: wf.version, nodes: await effectiveParams(ctx.services.parameters, wf.id, wf.graph) };
+  }),
+
   /** Every version of an AI node (oldest first) and its production version; creates v1 on first touch. */
   versions: viewer.input(NodeRef).query(({ ctx, input }) => {
     ctx.access.workflow(input.workflowId);

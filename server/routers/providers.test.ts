@@ -125,13 +125,14 @@ describe("providers router", () => {
     expect(app.services.redact(`upstream said: ${KEY}`)).toBe("upstream said: [redacted]");
   });
 
-  it("deletes a stored provider; runs through it then fail", async () => {
+  it("deletes a stored provider; runs through it are then refused at start, naming the node", async () => {
     await as("admin").providers.delete({ id: "local" });
     expect(await as("viewer").providers.list()).toEqual([]);
     expect(app.services.providers.get("local")).toBeUndefined();
-    const gone = await runToEnd("via_local");
-    expect(gone.status).toBe("failed");
-    expect(JSON.stringify(gone.nodes.find((n) => n.nodeId === "ask"))).toMatch(/provider.*local/i);
+    const before = (await app.caller.runs.list({ workflowId: "via_local" })).runs.length;
+    const err = await expectTRPCError(app.caller.runs.start({ workflowId: "via_local", inputs: { q: "hello" } }), "BAD_REQUEST");
+    expect(err.message).toMatch(/node "ask" field config\.provider: provider "local" is not configured — add it under Providers \(available: sim\)/);
+    expect((await app.caller.runs.list({ workflowId: "via_local" })).runs).toHaveLength(before);
     // The key stays redacted after deletion: it may still be valid upstream.
     expect(app.services.redact(KEY)).toBe("[redacted]");
   });

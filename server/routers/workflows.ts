@@ -5,6 +5,7 @@ import { parseGraphCooperatively } from "../../engine/graph/validate.js";
 import { NoteSchema } from "../../engine/schema/labels.js";
 import { showValue } from "../../engine/util/show-value.js";
 import type { Access } from "../auth/access.js";
+import { saveGraph } from "../services/managed-edits.js";
 import { diffGraphs } from "../store/workflow-diff.js";
 import { storableGraph, type SaveMode, type WorkflowRecord } from "../store/workflows.js";
 import { procedure, router, type Context } from "../trpc.js";
@@ -45,11 +46,14 @@ async function load(ctx: AuthedContext, id: string, version?: number): Promise<W
   return wf;
 }
 
-/** Validates a graph document and saves it in the given mode (the store drops `$schema`); FORBIDDEN without a grant for its id. */
+/**
+ * Validates a graph document and saves it in the given mode (the store drops `$schema`); FORBIDDEN
+ * without a grant for its id. Edits of managed parameters become drafts (`managedEdits`).
+ */
 async function saveDocument(ctx: AuthedContext, doc: unknown, note: string | undefined, mode: SaveMode) {
   const graph = await parseGraphCooperatively(doc);
   ctx.access.workflow(graph.id);
-  return ctx.services.workflows.save(graph, note, { mode });
+  return saveGraph(ctx.services, graph, note, { mode, actor: ctx.principal?.name ?? "system" });
 }
 
 /** The exported file: pretty JSON with `$schema` first, newline-terminated. */
@@ -79,7 +83,7 @@ const versionsRouter = router({
     .input(z.object({ id: NodeIdSchema, version: Version, note: Note }))
     .mutation(async ({ ctx, input }) => {
       const old = await load(ctx, input.id, input.version);
-      return ctx.services.workflows.save(old.graph, input.note ?? `restored version ${input.version}`, { mode: "update" });
+      return saveGraph(ctx.services, old.graph, input.note ?? `restored version ${input.version}`, { mode: "update", actor: ctx.principal.name });
     }),
 });
 

@@ -8,7 +8,7 @@ import { createRunHistoryStore, type RunHistoryStore } from "../store/run-histor
 import { createWorkflowStore, type WorkflowStore } from "../store/workflows.js";
 import { ProcessLease, pruneLeases, type ProcessKind } from "../store/leases.js";
 import { AuthService, type AuthPolicy } from "../auth/service.js";
-import { seedExamples } from "./examples.js";
+import { seedExampleDatasets, seedExamples } from "./examples.js";
 import { OptimizationService, type OptimizationPolicy } from "./optimizations.js";
 import { ParameterService } from "./parameters.js";
 import { createProviders } from "./providers.js";
@@ -171,7 +171,10 @@ export async function createAppServices(
     }, every);
     sweepTimer.unref();
   }
-  if (opts.seedExamples) await seedExamples(workflows);
+  if (opts.seedExamples) {
+    await seedExamples(workflows);
+    await seedExampleDatasets(datasets); // the examples' optimizer nodes name these
+  }
   if (opts.resumeOptimizations) {
     const resumed = await optimizer.resumeInterrupted();
     if (resumed.length) console.warn(`flowtune: resuming ${resumed.length} interrupted optimization run(s)`);

@@ -20,11 +20,14 @@ import { AccessError } from "../auth/errors.js";
 import { sanitizeErrorText } from "../safe-errors.js";
 import { envNumber } from "../env.js";
 import { abortedByShutdown, ProgressChannel, type JobRunner, type Sequenced } from "../jobs/index.js";
+import { ActorNameSchema, labelProblem, ReasonSchema } from "../../engine/schema/labels.js";
 import type { DatasetStore } from "../store/datasets.js";
+import type { CreateVersionInput } from "../store/parameters.js";
 import type { CandidateRecord, OptimizationRunRecord, OptimizationStatus, OptimizationStore } from "../store/optimizations.js";
 import type { WorkflowStore } from "../store/workflows.js";
 import { engineOptimizationStore, optimizationFailure } from "./optimization-store.js";
 import type { ParameterService } from "./parameters.js";
+import { assertProvidersConfigured } from "./providers.js";
 
 // Finished runs' progress stays in memory briefly so a late subscriber still reads it live.
 const LINGER_MS = 30_000;
@@ -59,6 +62,15 @@ export interface OptimizationProgress {
 }
 
 export type OptimizationProgressEvent = Sequenced<OptimizationProgress>;
+
+/** One target node of a promoted candidate: its version, whether it was new, whether production moved (and from where). */
+export interface PromotedCandidate {
+  nodeId: string;
+  version: number;
+  created: boolean;
+  changed: boolean;
+  from: number;
+}
 
 export interface OptimizationServiceDeps {
   workflows: WorkflowStore;
@@ -190,6 +202,7 @@ export class OptimizationService {
     if (!wf) throw new FlowtuneError("NOT_FOUND", `workflow "${input.workflowId}" not found`);
     const { graph } = await this.deps.parameters.resolve(wf.id, wf.graph);
     checkConfig(graph, config);
+    assertProvidersConfigured(graph, this.deps.providers);
     const { rows, datasetId } = await this.loadDataset(input.dataset);
     const run = await this.deps.optimizations.createRun({
       id: randomUUID(),
@@ -358,6 +371,36 @@ export class OptimizationService {
    * NOT_FOUND for an unknown run or candidate; CONFLICT for a rejected or failed candidate.
    */
   async saveCandidate(runId: string, index: number, actor = "optimizer"): Promise<Array<{ nodeId: string; version: number; created: boolean }>> {
+    const out: Array<{ nodeId: string; version: number; created: boolean }> = [];
+    for (const input of await this.candidateVersions(runId, index, actor)) {
+      const { version, created } = await this.deps.parameters.createVersion(input);
+      out.push({ nodeId: input.nodeId, version: version.version, created });
+    }
+    return out;
+  }
+
+  /**
+   * Saves a candidate as a version of each target node (as saveCandidate) and points production
+   * at it, in one transaction: if the promotion fails, no version is left behind. The reason and
+   * actor are checked as for a promote (INPUT_INVALID naming `reason`); NOT_FOUND / CONFLICT as
+   * for saveCandidate. A version that already is production is reported with `changed: false`.
+   */
+  async promoteCandidate(runId: string, index: number, reason: string, actor: string): Promise<PromotedCandidate[]> {
+    const checked = { reason: checkLabel(ReasonSchema, reason, "reason"), actor: checkLabel(ActorNameSchema, actor, "actor") };
+    const versions = await this.candidateVersions(runId, index, checked.actor);
+    if (versions.length === 0) throw new FlowtuneError("CONFLICT", `candidate ${index} of optimization ${runId} has no parameters for its target nodes`, { field: "index" });
+    const workflowId = versions[0].workflowId;
+    try {
+      const results = await this.deps.parameters.store.saveAndPromote({ versions, ...checked });
+      return results.map((r) => ({ nodeId: r.nodeId, version: r.version.version, created: r.created, changed: r.move.changed, from: r.move.from }));
+    } finally {
+      // The resolver's cache must not keep the old production version of these nodes.
+      this.deps.parameters.invalidate(workflowId);
+    }
+  }
+
+  /** What saving candidate `index` of a run stores: one version input per target node. */
+  private async candidateVersions(runId: string, index: number, actor: string): Promise<CreateVersionInput[]> {
     const run = await this.mustGet(runId);
     const rows: CandidateRecord[] = [];
     let cursor: number | undefined;
@@ -381,23 +424,18 @@ export class OptimizationService {
     };
     const metrics: Record<string, unknown> = { validation: scores(validation) };
     if (test) metrics.test = scores(test);
-    const out: Array<{ nodeId: string; version: number; created: boolean }> = [];
     const nodeIds = run.targetNodeIds.filter((id) => validation.params[id] !== undefined);
-    for (const nodeId of nodeIds) {
-      const { version, created } = await this.deps.parameters.createVersion({
-        workflowId: run.workflowId,
-        nodeId,
-        params: validation.params[nodeId],
-        metrics,
-        datasetId: run.datasetId,
-        optimizationRunId: runId,
-        sourceCandidateId: validation.id,
-        actor,
-        note: `candidate ${index} of optimization ${runId}`,
-      });
-      out.push({ nodeId, version: version.version, created });
-    }
-    return out;
+    return nodeIds.map((nodeId) => ({
+      workflowId: run.workflowId,
+      nodeId,
+      params: validation.params[nodeId],
+      metrics,
+      datasetId: run.datasetId,
+      optimizationRunId: runId,
+      sourceCandidateId: validation.id,
+      actor,
+      note: `candidate ${index} of optimization ${runId}`,
+    }));
   }
 
   // The background job: the same execute() the CLI uses, with progress fed into the run's channel.
@@ -551,4 +589,11 @@ export class OptimizationService {
     if (ds.records.length < 3) throw new FlowtuneError("INPUT_INVALID", `an optimization needs at least 3 dataset rows (got ${ds.records.length})`, { field: "dataset" });
     return { rows: ds.records.map((r) => r.data), datasetId: ds.id };
   }
+}
+
+// The audit trail's text rules (engine/schema/labels.ts), as every promote entry point applies them.
+function checkLabel(schema: typeof ReasonSchema, value: string, field: "reason" | "actor"): string {
+  const r = labelProblem(schema, value, field);
+  if (!r.ok) throw new FlowtuneError("INPUT_INVALID", r.message, { field });
+  return r.value;
 }

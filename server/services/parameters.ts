@@ -24,9 +24,12 @@ export interface ResolvedParameters {
   versions: Record<string, number>;
 }
 
+/** AI node id → a parameter version to run instead of production (e.g. the editor's "run with this draft"). */
+export type ParameterOverrides = Record<string, number>;
+
 /** What the run path needs: a graph in, the production graph out. */
 export interface ParameterResolver {
-  resolve(workflowId: string, graph: Graph): Promise<ResolvedParameters>;
+  resolve(workflowId: string, graph: Graph, overrides?: ParameterOverrides): Promise<ResolvedParameters>;
 }
 
 export interface ParameterServiceOptions {
@@ -55,8 +58,17 @@ export class ParameterService implements ParameterResolver {
     this.checkRevision = options.checkRevision ?? true;
   }
 
-  /** Applies the production versions to `graph` (a node without versions keeps its own parameters, as v1). */
-  async resolve(workflowId: string, graph: Graph): Promise<ResolvedParameters> {
+  /**
+   * Applies the production versions to `graph` (a node without versions keeps its own parameters,
+   * as v1); `overrides` puts the given versions on those nodes instead (INPUT_INVALID for a node
+   * that is not an AI node of the graph, NOT_FOUND for an unknown version).
+   */
+  async resolve(workflowId: string, graph: Graph, overrides?: ParameterOverrides): Promise<ResolvedParameters> {
+    const resolved = await this.resolveProduction(workflowId, graph);
+    return overrides && Object.keys(overrides).length > 0 ? applyOverrides(this.store, workflowId, resolved, overrides) : resolved;
+  }
+
+  private async resolveProduction(workflowId: string, graph: Graph): Promise<ResolvedParameters> {
     const aiNodes = graph.nodes.filter((n) => n.kind === "ai");
     if (aiNodes.length === 0) return { graph, versions: {} };
     if (this.checkRevision) {
@@ -163,6 +175,22 @@ export class ParameterService implements ParameterResolver {
   audit(workflowId: string, options?: { nodeId?: string; limit?: number }): Promise<AuditEventRecord[]> {
     return this.store.audit(workflowId, options);
   }
+}
+
+/** Puts each overridden node's stored version on the resolved graph. */
+async function applyOverrides(store: ParameterStore, workflowId: string, resolved: ResolvedParameters, overrides: ParameterOverrides): Promise<ResolvedParameters> {
+  const chosen = new Map<string, AiParams>();
+  for (const [nodeId, version] of Object.entries(overrides)) {
+    const node = resolved.graph.nodes.find((n) => n.id === nodeId);
+    if (!node || node.kind !== "ai") {
+      throw new FlowtuneError("INPUT_INVALID", `parameterVersions: "${nodeId}" is not an AI node of workflow "${workflowId}"`, { field: `parameterVersions.${nodeId}`, nodeId });
+    }
+    const record = await store.getVersion(workflowId, nodeId, version);
+    if (!record) throw new FlowtuneError("NOT_FOUND", `workflow "${workflowId}" node "${nodeId}" has no parameter version v${version}`, { field: `parameterVersions.${nodeId}`, nodeId });
+    chosen.set(nodeId, record.params);
+  }
+  const nodes = resolved.graph.nodes.map((n) => (n.kind === "ai" && chosen.has(n.id) ? { ...n, config: chosen.get(n.id)! } : n));
+  return { graph: { ...resolved.graph, nodes }, versions: { ...resolved.versions, ...overrides } };
 }
 
 // Every entry point (tRPC, REST, the CLI) records the same checked text in the audit trail.

@@ -108,6 +108,31 @@ describe("ProviderConfigService", () => {
     expect((err as Error).message).toMatch(/cannot be decrypted.*save the key again/);
     // Keeping the key needs it decrypted: the admin is told to send it again.
     expect((await failure(service.upsert({ id: "local", baseUrl: server.baseUrl, allowPrivateNetwork: true }, "a"))).location).toEqual({ field: "apiKey" });
+    // The editor hears it is not usable, and why; testing or listing it says so without a request.
+    expect(await service.available()).toEqual([
+      { id: "sim", origin: "builtin", type: "sim", usable: true },
+      { id: "local", origin: "stored", type: "openai-compatible", usable: false, problem: expect.stringMatching(/cannot be decrypted/) },
+    ]);
+    expect(await service.test({ id: "local" })).toMatchObject({ ok: false, kind: "unauthorized", message: expect.stringMatching(/cannot be decrypted/) });
+    expect(await service.test({ id: "local", baseUrl: server.baseUrl, allowPrivateNetwork: true })).toMatchObject({ ok: false, message: expect.stringMatching(/enter the key again/) });
+    await expect(service.models("local")).rejects.toThrow(/cannot be decrypted/);
+    expect(server.requests).toHaveLength(0);
+    // Saving the key again makes it usable.
+    await service.upsert({ id: "local", baseUrl: server.baseUrl, apiKey: KEY, allowPrivateNetwork: true }, "a");
+    expect((await service.available()).find((p) => p.id === "local")).toEqual({ id: "local", origin: "stored", type: "openai-compatible", usable: true });
+  });
+
+  it("available: a stored id shadowed by a fixed provider, or saved by another process, is not usable", async () => {
+    await make().service.upsert({ id: "local", baseUrl: server.baseUrl, allowPrivateNetwork: true }, "alice");
+    const { service } = make(); // not started: it has not loaded "local"
+    expect((await service.available()).find((p) => p.id === "local")).toMatchObject({ usable: false, problem: expect.stringMatching(/another server process/) });
+    const env: Provider = { ...sim, id: "local" };
+    const shadowed = make({ fixed: createProviderRegistry([sim, env]) }).service;
+    await shadowed.start();
+    expect(await shadowed.available()).toEqual([
+      { id: "sim", origin: "builtin", type: "sim", usable: true },
+      { id: "local", origin: "environment", type: "openai-compatible", usable: true },
+    ]);
   });
 
   it("keeps the key when apiKey is undefined and removes it with null", async () => {

@@ -1,7 +1,8 @@
-import { createRun, FlowtuneError, isTerminalEvent, type ProviderRegistry, type RunEvent, type RunHandle } from "../../engine/index.js";
+import { createRun, FlowtuneError, isTerminalEvent, type Graph, type ProviderRegistry, type RunEvent, type RunHandle } from "../../engine/index.js";
 import type { ListRunsOptions, RunDetail, RunHistoryStore, RunPage } from "../store/run-history.js";
-import type { WorkflowStore } from "../store/workflows.js";
+import { graphChecksum, storableGraph, type WorkflowRecord, type WorkflowStore } from "../store/workflows.js";
 import type { ParameterResolver } from "./parameters.js";
+import { assertProvidersConfigured } from "./providers.js";
 
 // Finished runs stay in memory briefly so a subscriber that arrives late still reads them live.
 const LINGER_MS = 30_000;
@@ -16,14 +17,29 @@ export class RunService {
 
   /**
    * Starts a run of the stored workflow's latest version with each AI node's production
-   * parameters (recorded in run.started as `parameterVersions`); returns at once.
+   * parameters (recorded in run.started as `parameterVersions`); returns at once. With `graph`
+   * (already validated, same id) it runs that unsaved draft instead, recorded in run.started as
+   * `draft: { baseVersion }` unless it equals the latest version.
    */
-  async start(args: { workflowId: string; inputs: Record<string, unknown>; signal?: AbortSignal }): Promise<{ runId: string }> {
+  async start(args: {
+    workflowId: string;
+    inputs: Record<string, unknown>;
+    graph?: Graph;
+    /** The saved version the draft was edited from (default: the latest). */
+    baseVersion?: number;
+    /** AI node id → parameter version to run instead of production (recorded in `parameterVersions`). */
+    parameterVersions?: Record<string, number>;
+    signal?: AbortSignal;
+  }): Promise<{ runId: string; draft?: { baseVersion: number } }> {
     const wf = await this.deps.workflows.get(args.workflowId);
     if (!wf) throw new FlowtuneError("NOT_FOUND", `workflow "${args.workflowId}" not found`);
-    const resolved = this.deps.parameters ? await this.deps.parameters.resolve(wf.id, wf.graph) : undefined;
+    const draft = args.graph ? draftOf(wf, args.graph, args.baseVersion) : undefined;
+    const graph = draft ? args.graph! : wf.graph;
+    const resolved = this.deps.parameters ? await this.deps.parameters.resolve(wf.id, graph, args.parameterVersions) : undefined;
+    assertProvidersConfigured(resolved?.graph ?? graph, this.deps.providers);
     const handle = await createRun({
-      graph: resolved?.graph ?? wf.graph,
+      graph: resolved?.graph ?? graph,
+      draft,
       parameterVersions: resolved && Object.keys(resolved.versions).length > 0 ? resolved.versions : undefined,
       inputs: args.inputs,
       providers: this.deps.providers,
@@ -31,7 +47,7 @@ export class RunService {
       workflowId: wf.id,
       signal: args.signal,
     });
-    return this.track(handle);
+    return { ...(await this.track(handle)), ...(draft ? { draft } : {}) };
   }
 
   /** Re-runs a stored run from a node, reusing the outputs upstream of it. */
@@ -40,6 +56,7 @@ export class RunService {
     if (!parent) throw new FlowtuneError("NOT_FOUND", `run ${args.runId} not found`);
     // The parent's graph snapshot already holds the parameters it ran with: report the same versions.
     const [started] = await this.deps.history.getEvents(args.runId, -1, 1);
+    assertProvidersConfigured(parent.graph, this.deps.providers);
     const handle = await createRun({
       graph: parent.graph,
       parameterVersions: started?.type === "run.started" ? started.parameterVersions : undefined,
@@ -129,4 +146,17 @@ export class RunService {
     f(h);
     return true;
   }
+}
+
+/**
+ * The draft marker of a run of `graph` (an edited copy of `wf`): none when it is the latest saved
+ * version as it stands, else the version it was edited from (checked to exist).
+ */
+function draftOf(wf: WorkflowRecord, graph: Graph, baseVersion: number | undefined): { baseVersion: number } | undefined {
+  if (graph.id !== wf.id) throw new FlowtuneError("INPUT_INVALID", `graph id "${graph.id}" does not match workflow "${wf.id}"`, { field: "graph.id" });
+  if (baseVersion !== undefined && baseVersion > wf.currentVersion) {
+    throw new FlowtuneError("INPUT_INVALID", `workflow "${wf.id}" has no version ${baseVersion} (latest: ${wf.currentVersion})`, { field: "baseVersion" });
+  }
+  if (graphChecksum(storableGraph(graph)) === wf.checksum) return undefined;
+  return { baseVersion: baseVersion ?? wf.currentVersion };
 }

@@ -18,10 +18,11 @@
  * Every change is one transaction that first takes SQLite's write lock, so two processes cannot
  * interleave a read and a write, and a failure leaves nothing half-written.
  */
-import { AiParamsSchema, FlowtuneError, type AiParams, type Graph } from "../../engine/index.js";
+import { AiParamsSchema, FlowtuneError, type AiParams } from "../../engine/index.js";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { canonicalJson, checksumOf, fromJsonText, toJsonText } from "./canonical.js";
 import { withDbRetry } from "./transient.js";
+import { readStoredGraph } from "./workflow-versions.js";
 
 export type ParameterStatus = "draft" | "candidate" | "production" | "archived";
 export type MoveAction = "baseline" | "promote" | "rollback";
@@ -87,6 +88,28 @@ export interface CreateVersionInput {
   /** `candidate` (default) or `draft`; production is reached only through promote(). */
   status?: "draft" | "candidate";
   note?: string;
+  /**
+   * One more audit event written in the same transaction, also when the version already existed
+   * (its `afterVersion` is the version created or found): e.g. the graph edit a draft came from.
+   */
+  event?: { action: string; reason?: string; details?: Json };
+}
+
+/** One node's outcome of saveAndPromote: the version (now production), whether it was new, the move. */
+export interface SavePromoteResult {
+  nodeId: string;
+  version: ParameterVersionRecord;
+  created: boolean;
+  move: MoveResult;
+}
+
+/** A new version's input, validated and defaulted (the checksum is the identity of the bundle). */
+interface PreparedVersion {
+  input: CreateVersionInput;
+  params: AiParams;
+  status: "draft" | "candidate";
+  checksum: string;
+  actor: string;
 }
 
 export interface MoveResult {
@@ -140,12 +163,17 @@ export interface ParameterStore {
   /** Changes whenever any production pointer moves (cheap cache validation across processes). */
   revision(): Promise<number>;
   promote(args: { workflowId: string; nodeId: string; version: number; reason: string; actor: string }): Promise<MoveResult>;
+  /**
+   * Saves each bundle as a version (or finds the one with the same checksum) and promotes it, all
+   * in one transaction: when any step fails nothing is stored, not even the new versions.
+   */
+  saveAndPromote(args: { versions: CreateVersionInput[]; reason: string; actor: string }): Promise<SavePromoteResult[]>;
   rollback(args: { workflowId: string; nodeId: string; to?: number; reason: string; actor: string }): Promise<MoveResult>;
   /** The production pointer's full move history, oldest first. */
   history(workflowId: string, nodeId: string): Promise<ProductionMoveRecord[]>;
   diff(workflowId: string, nodeId: string, from: number, to: number): Promise<ParameterDiff>;
-  /** Audit events, newest first (default limit 100, max 1000). */
-  audit(workflowId: string, options?: { nodeId?: string; limit?: number }): Promise<AuditEventRecord[]>;
+  /** Audit events, newest first (default limit 100, max 1000); `action` keeps only that action. */
+  audit(workflowId: string, options?: { nodeId?: string; action?: string; limit?: number }): Promise<AuditEventRecord[]>;
 }
 
 type VersionRow = {
@@ -229,7 +257,7 @@ export function createParameterStore(prisma: PrismaClient): ParameterStore {
     if (!workflow) throw new FlowtuneError("NOT_FOUND", `workflow "${workflowId}" not found`);
     const stored = await tx.workflowVersion.findUnique({ where: { workflowId_version: { workflowId, version: workflow.currentVersion } } });
     if (!stored) throw new FlowtuneError("NOT_FOUND", `workflow "${workflowId}" has no stored graph`);
-    const node = (JSON.parse(stored.graph) as Graph).nodes.find((n) => n.id === nodeId);
+    const node = (await readStoredGraph(tx, workflowId, stored.version, stored)).nodes.find((n) => n.id === nodeId);
     if (!node) throw new FlowtuneError("NOT_FOUND", `workflow "${workflowId}" has no node "${nodeId}"`, { nodeId });
     if (node.kind !== "ai") throw new FlowtuneError("NOT_FOUND", `node "${nodeId}" of workflow "${workflowId}" is a ${node.kind} node, not an AI node`, { nodeId });
     const params = normalizeParams(node.config);
@@ -298,49 +326,80 @@ export function createParameterStore(prisma: PrismaClient): ParameterStore {
     return toVersion(await write((tx) => baselineTx(tx, workflowId, nodeId, actor)));
   }
 
+  /** Validates and defaults a new version's input (INPUT_INVALID naming the problem) before any transaction. */
+  function prepareVersion(input: CreateVersionInput): PreparedVersion {
+    const params = normalizeParams(input.params);
+    const status = input.status ?? "candidate";
+    if (status !== "draft" && status !== "candidate") throw new FlowtuneError("INPUT_INVALID", `a new version is a draft or a candidate (got ${String(status)}); use promote()`);
+    return { input, params, status, checksum: checksumOf(params), actor: input.actor ?? "system" };
+  }
+
+  /** Adds the version inside `tx`, or returns the existing one with the same checksum (`created: false`). */
+  async function createVersionTx(tx: Tx, prepared: PreparedVersion): Promise<{ version: ParameterVersionRecord; created: boolean }> {
+    const { input, params, status, checksum, actor } = prepared;
+    const { workflowId, nodeId } = input;
+    await baselineTx(tx, workflowId, nodeId, actor);
+    const same = await tx.parameterVersion.findFirst({ where: { workflowId, nodeId, checksum }, orderBy: { version: "asc" } });
+    if (same) {
+      if (input.event) await audit(tx, { workflowId, nodeId, ...input.event, before: null, after: same.version, actor });
+      return { version: toVersion(same), created: false };
+    }
+    const latest = await tx.parameterVersion.findFirst({ where: { workflowId, nodeId }, orderBy: { version: "desc" }, select: { version: true } });
+    const version = (latest?.version ?? 0) + 1;
+    const row = await tx.parameterVersion.create({
+      data: {
+        workflowId,
+        nodeId,
+        version,
+        params: JSON.stringify(params),
+        checksum,
+        status,
+        metrics: toJsonText(input.metrics),
+        datasetId: input.datasetId ?? null,
+        optimizationRunId: input.optimizationRunId ?? null,
+        sourceCandidateId: input.sourceCandidateId ?? null,
+        actor,
+        note: input.note ?? null,
+      },
+    });
+    await audit(tx, {
+      workflowId,
+      nodeId,
+      action: "create",
+      before: null,
+      after: version,
+      actor,
+      reason: input.note,
+      details: { checksum, status, datasetId: input.datasetId ?? undefined, optimizationRunId: input.optimizationRunId ?? undefined, sourceCandidateId: input.sourceCandidateId ?? undefined },
+    });
+    if (input.event) await audit(tx, { workflowId, nodeId, ...input.event, before: null, after: version, actor });
+    return { version: toVersion(row), created: true };
+  }
+
   return {
     ensureBaseline,
 
     async createVersion(input) {
-      const params = normalizeParams(input.params);
-      const status = input.status ?? "candidate";
-      if (status !== "draft" && status !== "candidate") throw new FlowtuneError("INPUT_INVALID", `a new version is a draft or a candidate (got ${String(status)}); use promote()`);
-      const checksum = checksumOf(params);
-      const actor = input.actor ?? "system";
-      const { workflowId, nodeId } = input;
+      const prepared = prepareVersion(input);
+      return write((tx) => createVersionTx(tx, prepared));
+    },
+
+    async saveAndPromote({ versions, reason, actor }) {
+      const why = requireText(reason, "a reason");
+      const who = requireText(actor, "an actor");
+      const prepared = versions.map((v) => prepareVersion({ ...v, actor: v.actor ?? who }));
+      // One transaction: a promotion that fails rolls back the versions saved for it.
       return write(async (tx) => {
-        await baselineTx(tx, workflowId, nodeId, actor);
-        const same = await tx.parameterVersion.findFirst({ where: { workflowId, nodeId, checksum }, orderBy: { version: "asc" } });
-        if (same) return { version: toVersion(same), created: false };
-        const latest = await tx.parameterVersion.findFirst({ where: { workflowId, nodeId }, orderBy: { version: "desc" }, select: { version: true } });
-        const version = (latest?.version ?? 0) + 1;
-        const row = await tx.parameterVersion.create({
-          data: {
-            workflowId,
-            nodeId,
-            version,
-            params: JSON.stringify(params),
-            checksum,
-            status,
-            metrics: toJsonText(input.metrics),
-            datasetId: input.datasetId ?? null,
-            optimizationRunId: input.optimizationRunId ?? null,
-            sourceCandidateId: input.sourceCandidateId ?? null,
-            actor,
-            note: input.note ?? null,
-          },
-        });
-        await audit(tx, {
-          workflowId,
-          nodeId,
-          action: "create",
-          before: null,
-          after: version,
-          actor,
-          reason: input.note,
-          details: { checksum, status, datasetId: input.datasetId ?? undefined, optimizationRunId: input.optimizationRunId ?? undefined, sourceCandidateId: input.sourceCandidateId ?? undefined },
-        });
-        return { version: toVersion(row), created: true };
+        const out: SavePromoteResult[] = [];
+        for (const p of prepared) {
+          const { workflowId, nodeId } = p.input;
+          const saved = await createVersionTx(tx, p);
+          const to = saved.version.version;
+          const from = await currentProduction(tx, workflowId, nodeId);
+          const moved = from === to ? { changed: false, from, to } : await move(tx, { workflowId, nodeId, from, to, action: "promote", actor: who, reason: why, targetStatus: saved.version.status });
+          out.push({ nodeId, version: { ...saved.version, status: "production" }, created: saved.created, move: moved });
+        }
+        return out;
       });
     },
 
@@ -442,7 +501,7 @@ export function createParameterStore(prisma: PrismaClient): ParameterStore {
     async audit(workflowId, options = {}) {
       const limit = Math.min(1000, Math.max(1, Math.trunc(options.limit ?? 100)));
       const rows = await prisma.auditEvent.findMany({
-        where: { workflowId, ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}) },
+        where: { workflowId, ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}), ...(options.action !== undefined ? { action: options.action } : {}) },
         orderBy: { id: "desc" },
         take: limit,
       });

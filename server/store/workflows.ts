@@ -7,6 +7,7 @@ import type { PrismaClient } from "../../generated/prisma/client.js";
 import { FlowtuneError } from "../../engine/errors.js";
 import { checksumOf } from "./canonical.js";
 import { withDbRetry } from "./transient.js";
+import { encodeVersion, nextHead, previousVersion, readStoredGraph, VersionHeads, type VersionHead } from "./workflow-versions.js";
 
 export interface WorkflowSummary {
   id: string;
@@ -88,7 +89,8 @@ function isUniqueViolation(error: unknown): boolean {
 export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
   function toRecord(
     workflow: { id: string; name: string; currentVersion: number },
-    version: { version: number; graph: string; checksum: string; note: string | null; createdAt: Date },
+    version: { version: number; checksum: string; note: string | null; createdAt: Date },
+    graph: Graph,
   ): WorkflowRecord {
     return {
       id: workflow.id,
@@ -98,7 +100,7 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
       checksum: version.checksum,
       note: version.note,
       createdAt: version.createdAt,
-      graph: JSON.parse(version.graph) as Graph,
+      graph,
     };
   }
 
@@ -108,14 +110,19 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
     const row = await prisma.workflowVersion.findUnique({
       where: { workflowId_version: { workflowId: id, version: version ?? workflow.currentVersion } },
     });
-    return row ? toRecord(workflow, row) : undefined;
+    // A patch row is rebuilt from the nearest full snapshot (checksum verified).
+    return row ? toRecord(workflow, row, await readStoredGraph(prisma, id, row.version, row)) : undefined;
   }
+
+  // The decoded newest versions this process saved: the next save diffs against them directly.
+  const heads = new VersionHeads();
 
   async function saveOnce(input: Graph, note: string | undefined, mode: SaveMode): Promise<SaveResult> {
     const graph = storableGraph(input);
     const checksum = checksumOf(graph);
     const text = JSON.stringify(graph);
-    return prisma.$transaction(async (tx) => {
+    let head: VersionHead | undefined;
+    const result = await prisma.$transaction(async (tx) => {
       const existing = await tx.workflow.findUnique({ where: { id: graph.id } });
       if (existing && mode === "create") {
         throw new FlowtuneError("CONFLICT", `workflow "${graph.id}" already exists`, { field: "id" });
@@ -134,28 +141,39 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
             versions: { create: { version: 1, graph: text, checksum, note: note ?? null, createdAt: now } },
           },
         });
+        head = nextHead(graph.id, 1, null, JSON.parse(text) as Graph, checksum, { encoding: "full", text });
         return {
-          workflow: toRecord(workflow, { version: 1, graph: text, checksum, note: note ?? null, createdAt: now }),
+          workflow: toRecord(workflow, { version: 1, checksum, note: note ?? null, createdAt: now }, graph),
           created: true,
           newVersion: true,
         };
       }
       const latest = await tx.workflowVersion.findUnique({
         where: { workflowId_version: { workflowId: existing.id, version: existing.currentVersion } },
+        select: { version: true, checksum: true, note: true, createdAt: true },
       });
       if (latest && latest.checksum === checksum) {
-        return { workflow: toRecord(existing, latest), created: false, newVersion: false };
+        // Same checksum, same graph: no need to rebuild the stored one.
+        return { workflow: toRecord(existing, latest, JSON.parse(text) as Graph), created: false, newVersion: false };
       }
       const version = existing.currentVersion + (latest ? 1 : 0);
+      // Stored as a patch against the previous version when that is smaller (see workflow-versions.ts).
+      const previous = latest ? await previousVersion(tx, existing.id, latest, heads) : null;
+      const stored = JSON.parse(text) as Graph;
+      const encoded = encodeVersion(previous, stored, text);
+      head = nextHead(existing.id, version, previous, stored, checksum, encoded);
       const created = await tx.workflowVersion.create({
-        data: { workflowId: existing.id, version, graph: text, checksum, note: note ?? null },
+        data: { workflowId: existing.id, version, graph: encoded.text, encoding: encoded.encoding, checksum, note: note ?? null },
       });
       const workflow = await tx.workflow.update({
         where: { id: existing.id },
         data: { name: graph.name, currentVersion: version },
       });
-      return { workflow: toRecord(workflow, created), created: false, newVersion: true };
+      return { workflow: toRecord(workflow, created, JSON.parse(text) as Graph), created: false, newVersion: true };
     });
+    // Only once committed.
+    if (head) heads.set(head);
+    return result;
   }
 
   return {
@@ -196,7 +214,8 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
     },
 
     async delete(id) {
-      const { count } = await prisma.workflow.deleteMany({ where: { id } });
+      // Its input presets go with it (they have no foreign key to cascade on).
+      const [, { count }] = await prisma.$transaction([prisma.inputPreset.deleteMany({ where: { workflowId: id } }), prisma.workflow.deleteMany({ where: { id } })]);
       return count > 0;
     },
   };

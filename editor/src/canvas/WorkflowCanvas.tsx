@@ -14,21 +14,31 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type FitViewOptions,
   type EdgeChange,
   type NodeChange,
   type OnSelectionChangeParams,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { Graph, GraphIssue, NodeKind } from "../../../engine/browser.js";
 import { KIND_MIME } from "../document/defaults.js";
 import { selectGraph, useDoc, useDocStore, useValidation } from "../document/store.js";
 import type { NodeRunState } from "../run-state.js";
-import { dagreLayout } from "./auto-layout.js";
+import { autoLayout } from "./auto-layout.js";
+import "./canvas.css";
 import { edgeTypes, type FlowEdge } from "./edges.js";
 import { syncFlowEdges, syncFlowNodes } from "./graph-to-flow.js";
 import { CanvasActionsContext, nodeTypes, type FlowNode } from "./nodes.js";
+import { boundsOf, COMPACT_ZOOM, ESTIMATED_HEIGHT, initialViewport, MAX_FIT_ZOOM, MAX_ZOOM, MIN_ZOOM, NODE_WIDTH, type Insets, type Viewport } from "./viewport.js";
+import { useCanvasContextMenu } from "./ContextMenu.js";
+import { NOTE_NODE_TYPE, withNoteNodes } from "./note-flow.js";
+import { NoteNode } from "./NoteNode.js";
+import { useTheme } from "../shell/theme.js";
+
+// The graph's node types plus sticky notes (a module constant: React Flow re-mounts on a new object).
+const allNodeTypes = { ...nodeTypes, [NOTE_NODE_TYPE]: NoteNode };
 
 const MINIMAP_COLORS: Record<string, string> = {
   pending: "#cbd5e1",
@@ -40,8 +50,12 @@ const MINIMAP_COLORS: Record<string, string> = {
   cancelled: "#f59e0b",
 };
 
+function insetsOf(leftInset: number): Insets {
+  return { top: 64, left: leftInset + 24, right: 24, bottom: 24 };
+}
 function fitOptions(leftInset: number): FitViewOptions<FlowNode> {
-  return { padding: { top: "64px", left: `${leftInset + 24}px`, right: "24px", bottom: "24px" }, maxZoom: 1.1 };
+  const i = insetsOf(leftInset);
+  return { padding: { top: `${i.top}px`, left: `${i.left}px`, right: `${i.right}px`, bottom: `${i.bottom}px` }, maxZoom: MAX_FIT_ZOOM, minZoom: MIN_ZOOM };
 }
 const minimapStyle = { width: 168, height: 108 };
 const proOptions = { hideAttribution: true };
@@ -58,10 +72,24 @@ export interface CanvasApi {
   fitView(): void;
   /** The flow position at the centre of the visible canvas. */
   center(): { x: number; y: number };
-  /** Lays the document out with dagre (one undoable step) and fits the view. */
-  autoLayout(): void;
+  /** Lays the document out with dagre (one undoable step) and fits the view; resolves once applied. */
+  autoLayout(): Promise<void>;
   /** Selects exactly these nodes. */
   select(nodeIds: string[]): void;
+  /** Every node's box in flow coordinates (measured size, or the default before measuring). */
+  nodeBoxes(): NodeBox[];
+  /** The current viewport (flow → screen: x + zoom·flowX). */
+  viewport(): { x: number; y: number; zoom: number };
+  /** The edges shown, as source/target pairs. */
+  edges(): { id: string; source: string; target: string }[];
+}
+
+export interface NodeBox {
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface Selection {
@@ -95,10 +123,14 @@ function Canvas({ runNodes, readOnly, preview, onSelectionChange, onOptimize, on
   const byNode = preview ? NO_ISSUES : validation.byNode;
   const byEdge = preview ? NO_ISSUES : validation.byEdge;
 
-  const [nodes, setNodes] = useState<FlowNode[]>(() => syncFlowNodes([], graph, runNodes, byNode, ro));
+  const [nodes, setNodes] = useState<FlowNode[]>(() => withNoteNodes([], syncFlowNodes([], graph, runNodes, byNode, ro), graph, ro));
   const [edges, setEdges] = useState<FlowEdge[]>(() => syncFlowEdges([], graph, runNodes, byEdge, ro));
-  useEffect(() => setNodes((prev) => syncFlowNodes(prev, graph, runNodes, byNode, ro)), [graph, runNodes, byNode, ro]);
-  useEffect(() => setEdges((prev) => syncFlowEdges(prev, graph, runNodes, byEdge, ro)), [graph, runNodes, byEdge, ro]);
+  useEffect(() => {
+    setNodes((prev) => withNoteNodes(prev, syncFlowNodes(prev, graph, runNodes, byNode, ro), graph, ro));
+  }, [graph, runNodes, byNode, ro]);
+  useEffect(() => {
+    setEdges((prev) => syncFlowEdges(prev, graph, runNodes, byEdge, ro));
+  }, [graph, runNodes, byEdge, ro]);
 
   const selectNodes = useCallback((ids: string[]) => {
     const set = new Set(ids);
@@ -182,32 +214,68 @@ function Canvas({ runNodes, readOnly, preview, onSelectionChange, onOptimize, on
         return flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
       },
       autoLayout() {
+        const graph = store.getState().graph;
+        // Measured sizes, never below the estimate: nodes measured as compact cards (or never
+        // rendered) must not overlap once shown in full.
+        const measured = new Map(flow.getNodes().map((n) => [n.id, n.measured]));
         const sizes = Object.fromEntries(
-          flow.getNodes().map((n) => [n.id, n.measured?.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined]),
+          graph.nodes.map((n) => {
+            const m = measured.get(n.id);
+            return [n.id, { width: Math.max(m?.width ?? 0, NODE_WIDTH), height: Math.max(m?.height ?? 0, ESTIMATED_HEIGHT[n.kind]) }];
+          }),
         );
         fitAfterLayout.current = true;
-        store.dispatch({ type: "applyLayout", positions: dagreLayout(store.getState().graph, sizes) });
+        store.dispatch({ type: "applyLayout", positions: autoLayout(graph, sizes) });
+        return Promise.resolve();
       },
       select: selectNodes,
+      nodeBoxes: () =>
+        flow.getNodes().map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? 192, height: n.measured?.height ?? 110 })),
+      viewport: () => flow.getViewport(),
+      edges: () => flow.getEdges().map((e) => ({ id: e.id, source: e.source, target: e.target })),
     }),
     [fitViewOptions, flow, selectNodes, store],
   );
-  useEffect(() => onReady?.(api), [api, onReady]);
+  useEffect(() => {
+    onReady?.(api);
+  }, [api, onReady]);
 
-  // Fit the view on load only when there is something to fit: an empty new workflow must not
-  // jump to its first dropped node (drop positions would drift while building it).
-  const [fitOnInit] = useState(() => graph.nodes.length > 0);
+  // The opening view is computed from the stored positions before React Flow renders (so that a
+  // big graph renders once, already as compact cards); an empty workflow opens at zoom 1 and
+  // does not jump to its first dropped node.
+  const [initialView, setInitialView] = useState<Viewport | null>(null);
+  useLayoutEffect(() => {
+    const r = wrapper.current?.getBoundingClientRect();
+    const area = { width: r?.width || window.innerWidth, height: r?.height || window.innerHeight };
+    const view = initialViewport(boundsOf(graph.nodes), area, insetsOf(leftInset), graph.nodes.length);
+    setInitialView(view);
+    setCompact(view.zoom < COMPACT_ZOOM);
+    // Once, on mount: later changes of the graph keep the user's view.
+  }, []);
 
-  const actions = useMemo(() => ({ readOnly: ro, onOptimize }), [ro, onOptimize]);
+  // Zoomed out past readable text, nodes render as compact cards; they re-render only on crossing.
+  const [compact, setCompact] = useState(false);
+  const rfStore = useStoreApi<FlowNode, FlowEdge>();
+  // Until React Flow has its pan-zoom (and the opening viewport), its transform is the default one.
+  useEffect(() => {
+    return rfStore.subscribe((s) => s.panZoom && setCompact(s.transform[2] < COMPACT_ZOOM));
+  }, [rfStore]);
+
+  const actions = useMemo(() => ({ readOnly: ro, onOptimize, compact }), [ro, onOptimize, compact]);
+  const { theme } = useTheme();
+  const contextMenu = useCanvasContextMenu(ro);
   const big = nodes.length > 150;
 
   return (
     <CanvasActionsContext.Provider value={actions}>
       <div className={`canvas-inner${big ? " is-big" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+        {initialView ? (
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
           edges={edges}
-          nodeTypes={nodeTypes}
+          nodeTypes={allNodeTypes}
+          colorMode={theme}
+          {...contextMenu.handlers}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
@@ -221,16 +289,18 @@ function Canvas({ runNodes, readOnly, preview, onSelectionChange, onOptimize, on
           deleteKeyCode={ro ? null : DELETE_KEYS}
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           selectionKeyCode="Shift"
-          onlyRenderVisibleElements={big}
-          fitView={fitOnInit}
+          // Measured (npm run bench:editor): culling costs an O(n) pass and list re-render per pan
+          // and drag frame; compact cards keep all 1,000 nodes cheaper than that.
+          onlyRenderVisibleElements={false}
+          defaultViewport={initialView}
           fitViewOptions={fitViewOptions}
-          minZoom={0.05}
-          maxZoom={2}
+          minZoom={MIN_ZOOM}
+          maxZoom={MAX_ZOOM}
           proOptions={proOptions}
           data-testid="canvas"
           aria-label="Workflow canvas"
         >
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--canvas-dots)" />
           <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
           <MiniMap
             pannable
@@ -239,10 +309,12 @@ function Canvas({ runNodes, readOnly, preview, onSelectionChange, onOptimize, on
             nodeColor={minimapColor}
             nodeStrokeWidth={2}
             style={minimapStyle}
-            maskColor="rgba(241, 245, 249, 0.7)"
+            maskColor="var(--minimap-mask)"
             ariaLabel="Mini map"
           />
         </ReactFlow>
+        ) : null}
+        {contextMenu.element}
       </div>
     </CanvasActionsContext.Provider>
   );

@@ -23,27 +23,36 @@ export type FlowEdgeData = {
 };
 export type FlowEdge = Edge<FlowEdgeData, EdgeKind>;
 
-function EdgeLabel({ x, y, text, kind, id, issues }: { x: number; y: number; text: string; kind: EdgeKind; id: string; issues?: string[] }) {
+function EdgeLabel({ x, y, text, kind, id, issues, maxWidth }: { x: number; y: number; text: string; kind: EdgeKind; id: string; issues?: string[]; maxWidth: number }) {
   return (
     <EdgeLabelRenderer>
       <div
         className={`edge-label edge-label-${kind}${issues?.length ? " has-issues" : ""} nodrag nopan`}
-        style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
+        style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)`, maxWidth }}
         title={issues?.length ? `${text}\n${issues.join("\n")}` : text}
         data-testid={`edge-label-${id}`}
       >
         {issues?.length ? <span className="edge-label__issues">{issues.length}</span> : null}
-        {text}
+        {/* An invalid edge says what is wrong on the edge itself (the label shows the first issue). */}
+        {issues?.length ? issues[0] : text}
       </div>
     </EdgeLabelRenderer>
   );
+}
+
+/** A label at the midpoint may use the horizontal gap between the two ends, so that it never covers them. */
+function labelWidth(p: EdgeProps<FlowEdge>, issues: boolean): number {
+  const gap = Math.abs(p.targetX - p.sourceX) - 24;
+  return Math.round(Math.max(issues ? 90 : 48, Math.min(issues ? 240 : 170, gap)));
 }
 
 /** The selected edge's toolbar: its kind and, for a conditional edge, its guard expression. */
 function EdgeToolbar({ x, y, id, data }: { x: number; y: number; id: string; data: FlowEdgeData }) {
   const store = useDocStore();
   const [draft, setDraft] = useState(data.condition ?? "");
-  useEffect(() => setDraft(data.condition ?? ""), [data.condition]);
+  useEffect(() => {
+    setDraft(data.condition ?? "");
+  }, [data.condition]);
   return (
     <EdgeLabelRenderer>
       <div
@@ -87,7 +96,7 @@ function Extras({ p, lx, ly, kind, label }: { p: EdgeProps<FlowEdge>; lx: number
   const text = label ?? (p.data?.issues?.length ? kind : undefined);
   return (
     <>
-      {text ? <EdgeLabel x={lx} y={ly} text={text} kind={kind} id={p.id} issues={p.data?.issues} /> : null}
+      {text ? <EdgeLabel x={lx} y={ly} text={text} kind={kind} id={p.id} issues={p.data?.issues} maxWidth={labelWidth(p, Boolean(p.data?.issues?.length))} /> : null}
       {p.selected && !readOnly && p.data ? <EdgeToolbar x={lx} y={ly} id={p.id} data={p.data} /> : null}
     </>
   );

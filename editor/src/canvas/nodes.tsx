@@ -11,6 +11,8 @@ import { formatDuration, formatTokens } from "../format.js";
 import type { NodeRunState } from "../run-state.js";
 import { KIND_LABEL, StatusPill } from "../ui.js";
 import { KindIcon } from "./icons.js";
+import { ESTIMATED_HEIGHT } from "./viewport.js";
+import { ManagedMarker, useCanvasAiView } from "../parameters/CanvasMarker.js";
 
 export type FlowNodeData = {
   node: GraphNode;
@@ -24,6 +26,8 @@ export type FlowNodeData = {
 export interface CanvasActions {
   readOnly: boolean;
   onOptimize: (nodeId: string) => void;
+  /** Zoomed out past readable text: nodes render as compact cards (kind colour, big title). */
+  compact?: boolean;
 }
 export const CanvasActionsContext = createContext<CanvasActions>({ readOnly: true, onOptimize: () => {} });
 /**
@@ -54,10 +58,75 @@ function IssueBadge({ nodeId, issues }: { nodeId: string; issues: string[] }) {
   );
 }
 
+/** What is wrong with the node, in words on the node itself: its first validation issue, else its run error. */
+function NodeProblem({ nodeId, issues, run }: { nodeId: string; issues?: string[]; run?: NodeRunState }) {
+  if (issues?.length) {
+    return (
+      <div className="ft-node__problem" data-testid={`node-${nodeId}-problem`} title={issues.join("\n")}>
+        {issues[0]}
+        {issues.length > 1 ? <span className="ft-node__more"> (+{issues.length - 1} more)</span> : null}
+      </div>
+    );
+  }
+  if (run?.status === "failed") {
+    const text = run.error?.message ?? run.reason ?? "failed";
+    return (
+      <div className="ft-node__problem is-run" data-testid={`node-${nodeId}-error`} title={run.error?.code ? `${run.error.code}: ${text}` : text}>
+        {text}
+      </div>
+    );
+  }
+  if (run?.status === "skipped" || run?.status === "cancelled") {
+    return (
+      <div className="ft-node__note" data-testid={`node-${nodeId}-${run.status}`} title={run.reason}>
+        {run.status}
+        {run.reason ? `: ${run.reason}` : ""}
+      </div>
+    );
+  }
+  return null;
+}
+
+function NodeHandles({ node, children }: { node: GraphNode; children: ReactNode }) {
+  return (
+    <>
+      {node.kind !== "input" && node.kind !== "optimizer" && (
+        <Handle type="target" position={Position.Left} className="ft-handle" data-testid={`handle-in-${node.id}`} aria-label={`Input of ${node.id}`} />
+      )}
+      {children}
+      {node.kind !== "output" && node.kind !== "optimizer" && (
+        <Handle type="source" position={Position.Right} className="ft-handle" data-testid={`handle-out-${node.id}`} aria-label={`Output of ${node.id}`} />
+      )}
+    </>
+  );
+}
+
+/** The zoomed-out card, as tall as a full card is estimated (zooming in must not make nodes overlap): one element with the title in big type (few elements: cheap to lay out at 1,000 nodes). */
+function CompactNode({ data, selected, status }: { data: FlowNodeData; selected: boolean; status: NodeStatus }) {
+  const { node, issues } = data;
+  const title = node.label ?? node.id;
+  return (
+    <div
+      className={`ft-node ft-node--compact kind-${node.kind} status-${status}${selected ? " selected" : ""}${issues?.length ? " has-issues" : ""}`}
+      style={{ height: ESTIMATED_HEIGHT[node.kind] }}
+      data-testid={`node-${node.id}`}
+      data-status={status}
+      data-kind={node.kind}
+      data-issues={issues?.length ?? 0}
+      title={issues?.length ? `${title}\n${issues.join("\n")}` : title}
+    >
+      <NodeHandles node={node}>
+        <div className="ft-node__head">{title}</div>
+      </NodeHandles>
+    </div>
+  );
+}
+
 function NodeShell({ data, selected, children }: { data: FlowNodeData; selected: boolean; children?: ReactNode }) {
   const { node, run, issues } = data;
-  const { readOnly, onOptimize } = useContext(CanvasActionsContext);
+  const { readOnly, onOptimize, compact } = useContext(CanvasActionsContext);
   const status: NodeStatus = run?.status ?? "pending";
+  if (compact) return <CompactNode data={data} selected={selected} status={status} />;
   const title = node.label ?? node.id;
   const tokens = run?.usage?.totalTokens;
   return (
@@ -68,55 +137,52 @@ function NodeShell({ data, selected, children }: { data: FlowNodeData; selected:
       data-kind={node.kind}
       data-issues={issues?.length ?? 0}
     >
-      {node.kind !== "input" && node.kind !== "optimizer" && (
-        <Handle type="target" position={Position.Left} className="ft-handle" data-testid={`handle-in-${node.id}`} aria-label={`Input of ${node.id}`} />
-      )}
-      {issues?.length ? <IssueBadge nodeId={node.id} issues={issues} /> : null}
-      <div className="ft-node__head">
-        <span className="ft-node__icon">
-          <KindIcon kind={node.kind} />
-        </span>
-        <div className="ft-node__titles">
-          <div className="ft-node__title" title={title}>
-            {title}
-          </div>
-          <div className="ft-node__kind">
-            {KIND_LABEL[node.kind]}
-            {node.label ? <span className="ft-node__id"> · {node.id}</span> : null}
+      <NodeHandles node={node}>
+        {issues?.length ? <IssueBadge nodeId={node.id} issues={issues} /> : null}
+        <div className="ft-node__head">
+          <span className="ft-node__icon">
+            <KindIcon kind={node.kind} />
+          </span>
+          <div className="ft-node__titles">
+            <div className="ft-node__title" title={title}>
+              {title}
+            </div>
+            <div className="ft-node__kind">
+              {KIND_LABEL[node.kind]}
+              {node.label ? <span className="ft-node__id"> · {node.id}</span> : null}
+            </div>
           </div>
         </div>
-      </div>
-      {children ? <div className="ft-node__body">{children}</div> : null}
-      <div className="ft-node__foot">
-        <StatusPill status={status} />
-        <span className="ft-node__metrics">
-          {status === "running" && run?.startedTs ? (
-            <Elapsed since={run.startedTs} />
-          ) : (
-            <span data-testid={`node-${node.id}-duration`}>{formatDuration(run?.durationMs)}</span>
-          )}
-          {tokens ? <span className="ft-node__tokens">{formatTokens(tokens)} tok</span> : null}
-          {run?.attempts && run.attempts > 1 ? <span className="ft-node__tokens">×{run.attempts}</span> : null}
-        </span>
-        {node.kind === "ai" && !readOnly ? (
-          <button
-            type="button"
-            className="ft-node__optimize nodrag"
-            data-testid={`node-${node.id}-optimize`}
-            aria-label={`Optimize ${node.id}`}
-            title="Optimize this node's prompt and parameters"
-            onClick={(e) => {
-              e.stopPropagation();
-              onOptimize(node.id);
-            }}
-          >
-            Optimize
-          </button>
-        ) : null}
-      </div>
-      {node.kind !== "output" && node.kind !== "optimizer" && (
-        <Handle type="source" position={Position.Right} className="ft-handle" data-testid={`handle-out-${node.id}`} aria-label={`Output of ${node.id}`} />
-      )}
+        <NodeProblem nodeId={node.id} issues={issues} run={run} />
+        {children ? <div className="ft-node__body">{children}</div> : null}
+        <div className="ft-node__foot">
+          <StatusPill status={status} />
+          <span className="ft-node__metrics">
+            {status === "running" && run?.startedTs ? (
+              <Elapsed since={run.startedTs} />
+            ) : (
+              <span data-testid={`node-${node.id}-duration`}>{formatDuration(run?.durationMs)}</span>
+            )}
+            {tokens ? <span className="ft-node__tokens">{formatTokens(tokens)} tok</span> : null}
+            {run?.attempts && run.attempts > 1 ? <span className="ft-node__tokens">×{run.attempts}</span> : null}
+          </span>
+          {node.kind === "ai" && !readOnly ? (
+            <button
+              type="button"
+              className="ft-node__optimize nodrag"
+              data-testid={`node-${node.id}-optimize`}
+              aria-label={`Optimize ${node.id}`}
+              title="Optimize this node's prompt and parameters"
+              onClick={(e) => {
+                e.stopPropagation();
+                onOptimize(node.id);
+              }}
+            >
+              Optimize
+            </button>
+          ) : null}
+        </div>
+      </NodeHandles>
     </div>
   );
 }
@@ -142,16 +208,20 @@ const InputNode = memo(function InputNode({ data, selected }: NodeProps<FlowNode
 
 const AiNode = memo(function AiNode({ data, selected }: NodeProps<FlowNode>) {
   const n = as<"ai">(data);
+  // A managed node shows its production version's values (what runs), marked: parameters/CanvasMarker.
+  const shown = useCanvasAiView(n);
+  const c = shown.config as typeof n.config;
   return (
     <NodeShell data={data} selected={selected}>
+      <ManagedMarker nodeId={n.id} view={shown} />
       <div className="kv">
-        <span className="mono">{n.config.model}</span>
+        <span className="mono">{c.model}</span>
         <span className="muted">
-          {n.config.provider} · t={n.config.temperature}
+          {c.provider} · t={c.temperature}
         </span>
       </div>
-      <div className="snippet" title={n.config.prompt}>
-        {n.config.prompt}
+      <div className="snippet" title={c.prompt}>
+        {c.prompt}
       </div>
     </NodeShell>
   );

@@ -1,5 +1,6 @@
 /** Ctrl/⌘ K: a filterable list of editor actions, driven from the keyboard. */
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEscape, useRestoreFocus } from "../shell/useEscape.js";
 import { fuzzyFilter } from "./fuzzy.js";
 
 export interface Command {
@@ -20,8 +21,14 @@ export function CommandPalette({ commands, onClose }: { commands: Command[]; onC
   const shown = useMemo(() => fuzzyFilter(commands.filter((c) => !c.disabled), query, (c) => `${c.title} ${c.group}`), [commands, query]);
   const current = shown[Math.min(active, shown.length - 1)];
 
-  useEffect(() => input.current?.focus(), []);
-  useEffect(() => setActive(0), [query]);
+  useEscape(onClose);
+  useRestoreFocus();
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
+  useEffect(() => {
+    setActive(0);
+  }, [query]);
   useEffect(() => {
     list.current?.querySelector<HTMLElement>('[aria-selected="true"]')?.scrollIntoView({ block: "nearest" });
   }, [active]);
@@ -43,9 +50,6 @@ export function CommandPalette({ commands, onClose }: { commands: Command[]; onC
     } else if (e.key === "Enter") {
       e.preventDefault();
       runCommand(current);
-    } else if (e.key === "Escape") {
-      e.preventDefault();
-      onClose();
     }
   };
 

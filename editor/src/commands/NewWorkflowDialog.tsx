@@ -1,12 +1,16 @@
 /**
- * "New workflow": asks for the name of a new workflow and the id derived from it (editable,
- * checked against the engine's id rule and the existing workflows). A modal <dialog>: Enter
- * creates, Escape cancels, Tab stays inside, and focus goes back to the trigger on close.
+ * "New workflow": asks for the template a new workflow starts from (blank, single prompt, RAG-style,
+ * judge, router), its name and the id derived from it (editable, checked against the engine's id
+ * rule and the existing workflows). A modal <dialog>: Enter creates, Escape cancels, Tab stays
+ * inside, the arrow keys move between templates, and focus goes back to the trigger on close.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { NodeIdSchema } from "../../../engine/browser.js";
+import { KindIcon } from "../canvas/icons.js";
 import { slugId } from "../document/defaults.js";
+import { TEMPLATES, type TemplateId } from "../document/templates.js";
 import "./new-workflow.css";
+import { useEscape } from "../shell/useEscape.js";
 
 export const DEFAULT_WORKFLOW_NAME = "Untitled workflow";
 
@@ -35,7 +39,7 @@ export function NewWorkflowDialog({
   existingIds: readonly string[];
   /** Focused when the dialog closes (else the element focused when it opened). */
   returnFocusTo?: HTMLElement | null;
-  onCreate: (name: string, id: string) => void;
+  onCreate: (name: string, id: string, template: TemplateId) => void;
   onClose: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -47,6 +51,7 @@ export function NewWorkflowDialog({
   // null: follow the name.
   const [customId, setCustomId] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState(false);
+  const [template, setTemplate] = useState<TemplateId>("blank");
 
   const title = name.trim() || DEFAULT_WORKFLOW_NAME;
   const derivedId = useMemo(() => slugId(title, suffix), [title, suffix]);
@@ -55,6 +60,7 @@ export function NewWorkflowDialog({
   const showError = error && (submitted || customId !== null);
 
   // Open as a modal, focus and select the name; on close, give the focus back.
+  useEscape(onClose);
   const returnTo = useRef(returnFocusTo);
   useEffect(() => {
     const opener = returnTo.current ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
@@ -79,7 +85,7 @@ export function NewWorkflowDialog({
       idInput.current?.select();
       return;
     }
-    onCreate(title, id.trim());
+    onCreate(title, id.trim(), template);
   };
 
   // Tab and Shift+Tab cycle through the dialog's controls.
@@ -111,7 +117,7 @@ export function NewWorkflowDialog({
       data-testid="new-workflow-dialog"
       onKeyDown={onKeyDown}
       onCancel={(e) => {
-        // Escape.
+        // The browser's own close request (Escape itself goes through the shared Escape stack first).
         e.preventDefault();
         onClose();
       }}
@@ -122,6 +128,23 @@ export function NewWorkflowDialog({
     >
       <form className="nw-dialog__form" noValidate onSubmit={submit}>
         <h2 id={titleId}>New workflow</h2>
+        <fieldset className="nw-templates" data-testid="new-workflow-templates">
+          <legend className="ifield__label">Start from</legend>
+          {TEMPLATES.map((t) => (
+            <label key={t.id} className={`nw-template${template === t.id ? " is-selected" : ""}`} data-testid={`template-${t.id}`}>
+              <input type="radio" name={`${baseId}-template`} value={t.id} checked={template === t.id} onChange={() => setTemplate(t.id)} />
+              <span className="nw-template__kinds" aria-hidden="true">
+                {t.kinds.map((k, i) => (
+                  <span key={i} className={`nw-template__kind kind-${k}`}>
+                    <KindIcon kind={k} size={12} />
+                  </span>
+                ))}
+              </span>
+              <span className="nw-template__name">{t.label}</span>
+              <span className="nw-template__desc">{t.description}</span>
+            </label>
+          ))}
+        </fieldset>
         <div className="ifield">
           <label className="ifield__label" htmlFor={nameId}>
             Name

@@ -6,7 +6,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, type DragEvent, type JSX } from "react";
 import { canRun, useAuth } from "../auth/context.js";
-import { formatRelative } from "../format.js";
+import { formatRelative, shortId } from "../format.js";
 import { errorText } from "../parameters/errors.js";
 import { useTRPC, type RouterOutputs } from "../trpc.js";
 import {
@@ -32,7 +32,8 @@ const PAGE_SIZE = 25;
 export const DATASETS_READ_ONLY = "Read-only: your role is viewer. Importing and deleting datasets need the editor role.";
 const SPLIT_LABEL: Record<SplitName, string> = { train: "Train", validation: "Validation", test: "Test" };
 
-export function DatasetsPanel(): JSX.Element {
+/** `dataset`: the name to select first (a URL names it); `onSelect` is told the selected name (for the URL). */
+export function DatasetsPanel({ dataset, onSelect }: { dataset?: string | null; onSelect?: (name: string | null) => void } = {}): JSX.Element {
   const trpc = useTRPC();
   const { user } = useAuth();
   const canEdit = canRun(user.role);
@@ -44,9 +45,20 @@ export function DatasetsPanel(): JSX.Element {
   useEffect(() => {
     if (!list.data) return;
     if (selected && list.data.some((d) => d.name === selected.name && d.version === selected.version)) return;
-    const group = groups.find((g) => g.name === selected?.name) ?? groups[0];
+    // Just imported: the list is refetching and will have it (do not fall back to the first dataset meanwhile).
+    if (selected && list.isFetching) return;
+    const group = groups.find((g) => g.name === (selected?.name ?? dataset)) ?? groups[0];
     setSelected(group ? { name: group.name, version: group.latest.version } : null);
-  }, [list.data, groups, selected]);
+  }, [list.data, list.isFetching, groups, selected, dataset]);
+  const selectedName = selected?.name ?? null;
+  // Back/forward to another dataset's URL selects it.
+  useEffect(() => {
+    const g = dataset ? groups.find((x) => x.name === dataset) : undefined;
+    if (g) setSelected((cur) => (cur?.name === g.name ? cur : { name: g.name, version: g.latest.version }));
+  }, [dataset, groups]);
+  useEffect(() => {
+    if (list.data) onSelect?.(selectedName);
+  }, [list.data, onSelect, selectedName]);
 
   const group = groups.find((g) => g.name === selected?.name);
   const info = group?.versions.find((v) => v.version === selected?.version);
@@ -385,7 +397,7 @@ function DatasetDetail({ info, versions, canEdit, onVersion }: { info: DatasetIn
         <div>
           <dt>id</dt>
           <dd className="mono small" title={info.id}>
-            {info.id.slice(0, 8)}
+            {shortId(info.id)}
           </dd>
         </div>
       </dl>

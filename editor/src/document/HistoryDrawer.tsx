@@ -8,6 +8,7 @@ import { useState } from "react";
 import type { Graph } from "../../../engine/browser.js";
 import { formatRelative } from "../format.js";
 import { useTRPC, type RouterOutputs, type WorkflowRecord } from "../trpc.js";
+import { useEscape, useRestoreFocus } from "../shell/useEscape.js";
 
 type Diff = RouterOutputs["workflows"]["versions"]["diff"];
 
@@ -85,13 +86,15 @@ export function HistoryDrawer({ workflowId, currentVersion, readOnly, previewVer
       },
     }),
   );
+  useEscape(onClose);
+  useRestoreFocus(() => document.querySelector<HTMLElement>('[data-testid="history-button"]'));
   const view = async (version: number) => {
     const rec = await queryClient.fetchQuery(trpc.workflows.versions.get.queryOptions({ id: workflowId, version }));
     onPreview(version, rec.graph as Graph);
   };
 
   return (
-    <aside className="drawer" role="dialog" aria-label="Version history" data-testid="history-drawer" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+    <aside className="drawer" role="dialog" aria-label="Version history" data-testid="history-drawer">
       <div className="drawer__head">
         <div className="section-title">Version history</div>
         <button type="button" className="icon-btn" aria-label="Close version history" onClick={onClose}>

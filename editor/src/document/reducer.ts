@@ -5,9 +5,10 @@
  * canvas re-render only what changed). Consecutive operations with the same `coalesce` key
  * (a drag, typing into one field) make a single history step.
  */
-import type { EdgeKind, Graph, GraphEdge, GraphNode, NodeKind } from "../../../engine/browser.js";
+import type { EdgeKind, Graph, GraphEdge, GraphNode, NodeKind, NoteColor } from "../../../engine/browser.js";
 import { copyNodes, pasteClip, type Clip } from "./clipboard.js";
 import { defaultNode, freshId, KIND_INFO_BY_KIND, takenIds } from "./defaults.js";
+import { addNote, moveNotes, noteFlowId, removeNotes, updateNote, type NotePatch } from "./notes.js";
 
 export const HISTORY_LIMIT = 100;
 
@@ -54,6 +55,9 @@ export type DocAction =
   | { type: "updateGraph"; patch: GraphPatch; coalesce?: string }
   | { type: "paste"; clip: Clip; offset: XY }
   | { type: "duplicate"; nodeIds: string[]; offset?: XY }
+  // Sticky notes (notes.ts); moveNodes and removeElements also take notes by their `note:<id>` canvas ids.
+  | { type: "addNote"; position: XY; id?: string; text?: string; color?: NoteColor }
+  | { type: "updateNote"; id: string; patch: NotePatch; coalesce?: string }
   | { type: "undo" }
   | { type: "redo" };
 
@@ -158,11 +162,11 @@ export function docReducer(state: DocState, action: DocAction): DocState {
       const edgeIds = new Set(action.edgeIds);
       if (!nodeIds.size && !edgeIds.size) return state;
       const graph: Graph = {
-        ...g,
+        ...removeNotes(g, action.nodeIds),
         nodes: g.nodes.filter((n) => !nodeIds.has(n.id)),
         edges: g.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.source) && !nodeIds.has(e.target)),
       };
-      if (graph.nodes.length === g.nodes.length && graph.edges.length === g.edges.length) return state;
+      if (graph.nodes.length === g.nodes.length && graph.edges.length === g.edges.length && graph.notes === g.notes) return state;
       return commit(state, graph, null);
     }
 
@@ -207,8 +211,9 @@ export function docReducer(state: DocState, action: DocAction): DocState {
         changed = true;
         return { ...n, position: pos } as GraphNode;
       });
-      if (!changed) return state;
-      return commit(state, { ...g, nodes }, action.type === "moveNodes" ? (action.coalesce ?? null) : null);
+      const withNotes = action.type === "moveNodes" ? moveNotes(g, positions) : g;
+      if (!changed && withNotes === g) return state;
+      return commit(state, { ...withNotes, nodes: changed ? nodes : g.nodes }, action.type === "moveNodes" ? (action.coalesce ?? null) : null);
     }
 
     case "updateGraph": {
@@ -221,6 +226,14 @@ export function docReducer(state: DocState, action: DocAction): DocState {
       const { graph, inserted } = pasteClip(g, action.clip, action.offset);
       return commit(state, graph, null, inserted);
     }
+
+    case "addNote": {
+      const { graph, id } = addNote(g, action.position, { id: action.id, text: action.text, color: action.color });
+      return commit(state, graph, null, [noteFlowId(id)]);
+    }
+
+    case "updateNote":
+      return commit(state, updateNote(g, action.id, action.patch), action.coalesce ?? null);
 
     case "duplicate": {
       const clip = copyNodes(g, action.nodeIds);

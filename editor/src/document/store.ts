@@ -7,6 +7,7 @@ import { createContext, useCallback, useContext, useSyncExternalStore } from "re
 import type { Graph } from "../../../engine/browser.js";
 import { docReducer, initialDoc, type DocAction, type DocState } from "./reducer.js";
 import { validateDoc, type Validation } from "./validation.js";
+import { providerCatalog, subscribeProviderCatalog, type ProviderCatalog } from "../providers/catalog.js";
 
 export interface DocStore {
   getState(): DocState;
@@ -18,7 +19,7 @@ export interface DocStore {
 
 export function createDocStore(graph: Graph): DocStore {
   let state = initialDoc(graph);
-  let validated: { graph: Graph; result: Validation } | null = null;
+  let validated: { graph: Graph; providers: ProviderCatalog | null; result: Validation } | null = null;
   const listeners = new Set<() => void>();
   return {
     getState: () => state,
@@ -30,10 +31,16 @@ export function createDocStore(graph: Graph): DocStore {
     },
     subscribe(listener) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      // The configured providers are part of validation: a change re-validates (see providers/catalog.ts).
+      const off = subscribeProviderCatalog(listener);
+      return () => {
+        listeners.delete(listener);
+        off();
+      };
     },
     validation() {
-      if (validated?.graph !== state.graph) validated = { graph: state.graph, result: validateDoc(state.graph) };
+      const providers = providerCatalog();
+      if (validated?.graph !== state.graph || validated.providers !== providers) validated = { graph: state.graph, providers, result: validateDoc(state.graph, providers) };
       return validated.result;
     },
   };

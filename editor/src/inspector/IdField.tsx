@@ -7,7 +7,9 @@ const ID_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export function IdField({ value, issues, disabled, taken, onCommit }: { value: string; issues?: GraphIssue[]; disabled?: boolean; taken: (id: string) => boolean; onCommit: (id: string) => void }) {
   const id = useId();
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  useEffect(() => {
+    setDraft(value);
+  }, [value]);
   const local = draft === value ? null : !ID_RE.test(draft) ? "letters, digits, _ or -; starts with a letter or _" : taken(draft) ? `"${draft}" is already used` : null;
   const commit = () => {
     if (draft !== value && !local) onCommit(draft);

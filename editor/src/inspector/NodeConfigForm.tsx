@@ -18,6 +18,8 @@ import { useDoc, useDocStore, useValidation } from "../document/store.js";
 import { issuesFor, NO_ISSUES } from "../document/validation.js";
 import { CheckboxField, JsonField, NumberField, OtherIssues, SelectField, TextArea, TextField } from "./fields.js";
 import { IdField } from "./IdField.js";
+import { ModelPicker } from "./ModelPicker.js";
+import { ManagedBanner, useManagedView } from "../parameters/ManagedBanner.js";
 
 type Claim = (field: string) => GraphIssue[];
 type Setter = (patch: NodePatch, field: string) => void;
@@ -188,24 +190,15 @@ function listOwn(claim: Claim, field: string): GraphIssue[] {
 }
 
 function AiFields({ node, claim, cfg }: KindProps<"ai">) {
-  const c = node.config;
+  // A managed node shows what runs (its production version), edits included: see parameters/effective.ts.
+  const managed = useManagedView(node);
+  const c = (managed?.config ?? node.config) as typeof node.config;
   const fewShot = c.fewShot ?? [];
   return (
     <div className="isection">
+      {managed ? <ManagedBanner nodeId={node.id} view={managed} /> : null}
       <div className="isection__title">Model</div>
-      <datalist id="ft-providers">
-        <option value="sim" />
-        <option value="openai-compatible" />
-      </datalist>
-      <datalist id="ft-models">
-        <option value="sim-small" />
-        <option value="sim-medium" />
-        <option value="sim-large" />
-      </datalist>
-      <div className="irow">
-        <TextField label="Provider" testId="inspector-provider" list="ft-providers" value={c.provider} issues={claim("config.provider")} onChange={(v) => cfg("provider", v)} />
-        <TextField label="Model" testId="inspector-model" list="ft-models" value={c.model} issues={claim("config.model")} onChange={(v) => cfg("model", v)} />
-      </div>
+      <ModelPicker provider={c.provider} model={c.model} providerIssues={claim("config.provider")} modelIssues={claim("config.model")} onProvider={(v) => cfg("provider", v)} onModel={(v) => cfg("model", v)} />
       <TextArea label="System prompt" testId="inspector-system-prompt" rows={2} value={c.systemPrompt} issues={claim("config.systemPrompt")} onChange={(v) => cfg("systemPrompt", v)} />
       <TextArea
         label="Prompt template"

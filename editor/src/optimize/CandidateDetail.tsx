@@ -1,9 +1,10 @@
-/** The selected candidate: its parameters and scores, "Save as version", then "Promote" with a reason. */
+/** The selected candidate: its parameters and scores, "Save as version", and "Promote" (save and promote in one step, reason inline). */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type JSX } from "react";
 import { formatCost } from "../format.js";
 import { useTRPC } from "../trpc.js";
 import { formatNumber, metricValue, summarizeParams, testFigure, type CandidateLike } from "./model.js";
+import { PromoteForm } from "./PromoteCandidate.js";
 
 export function CandidateDetail(props: {
   runId: string;
@@ -13,30 +14,18 @@ export function CandidateDetail(props: {
   objectives: Array<{ metric: string; direction: "max" | "min" }>;
   canEdit: boolean;
   onFront: boolean;
+  /** The run's baseline (candidate #0), for the suggested reason. */
+  baseline?: CandidateLike;
 }): JSX.Element {
-  const { runId, workflowId, candidate, test, objectives, canEdit, onFront } = props;
+  const { runId, candidate, test, objectives, canEdit, onFront, baseline } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState("");
   const [asking, setAsking] = useState(false);
   const save = useMutation(
     trpc.optimizations.saveCandidate.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries(trpc.parameters.pathFilter()),
     }),
   );
-  const promoteOne = useMutation(trpc.parameters.promote.mutationOptions());
-  // One promotion per saved node version (a run may target several nodes), with the same reason.
-  const promote = useMutation({
-    mutationFn: async (args: { versions: Array<{ nodeId: string; version: number }>; reason: string }) => {
-      const out = [];
-      for (const v of args.versions) out.push(await promoteOne.mutateAsync({ workflowId, nodeId: v.nodeId, version: v.version, reason: args.reason }));
-      return out;
-    },
-    onSuccess: () => {
-      setAsking(false);
-      void queryClient.invalidateQueries(trpc.parameters.pathFilter());
-    },
-  });
   const rejected = candidate.status !== "evaluated";
   const summaries = summarizeParams(candidate.params);
   const saved = save.data;
@@ -123,16 +112,18 @@ export function CandidateDetail(props: {
         >
           {saved ? "Saved" : save.isPending ? "Saving…" : "Save as version"}
         </button>
-        <button
-          type="button"
-          className="btn btn-sm btn-accent"
-          data-testid="promote-candidate"
-          disabled={!canEdit || !saved || promote.isPending || promote.isSuccess}
-          title={!saved ? "Save it as a version first" : "Point production at this version"}
-          onClick={() => setAsking(true)}
-        >
-          {promote.isSuccess ? "Promoted" : "Promote"}
-        </button>
+        {canEdit ? (
+          <button
+            type="button"
+            className="btn btn-sm btn-accent"
+            data-testid="promote-candidate"
+            disabled={rejected || asking}
+            title={rejected ? "Rejected candidates cannot be promoted" : "Save these parameters as a version and point production at it"}
+            onClick={() => setAsking(true)}
+          >
+            Promote
+          </button>
+        ) : null}
       </div>
       {saved ? (
         <div className="muted small" data-testid="saved-versions">
@@ -141,43 +132,7 @@ export function CandidateDetail(props: {
       ) : null}
       {save.error ? <div className="error-box">{save.error.message}</div> : null}
 
-      {asking && saved && !promote.isSuccess ? (
-        <form
-          className="opt-promote"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (reason.trim()) promote.mutate({ versions: saved, reason: reason.trim() });
-          }}
-        >
-          <label htmlFor={`promote-reason-${candidate.index}`} className="small">
-            Why promote {versionsLabel} to production?
-          </label>
-          <input
-            id={`promote-reason-${candidate.index}`}
-            data-testid="promote-reason"
-            autoFocus
-            value={reason}
-            placeholder="e.g. exact match 0.42 → 0.92 on validation"
-            onChange={(e) => setReason(e.target.value)}
-            onKeyDown={(e) => e.key === "Escape" && setAsking(false)}
-          />
-          <div className="button-row">
-            <button type="button" className="btn btn-sm btn-ghost" onClick={() => setAsking(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-sm btn-accent" data-testid="promote-confirm" disabled={!reason.trim() || promote.isPending}>
-              Promote to production
-            </button>
-          </div>
-        </form>
-      ) : null}
-      {promote.isSuccess ? (
-        <div className="opt-success small" data-testid="promote-done" role="status">
-          {promote.data?.every((m) => !m.changed) ? "Already production: " : "Production is now "}
-          {saved?.map((s) => `${s.nodeId} v${s.version}`).join(", ")}.
-        </div>
-      ) : null}
-      {promote.error ? <div className="error-box">{promote.error.message}</div> : null}
+      {asking && canEdit ? <PromoteForm runId={runId} candidate={candidate} baseline={baseline} objectives={objectives} onCancel={() => setAsking(false)} /> : null}
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef, useState, type JSX } from "react";
 import { formatCost, formatDuration, formatTokens } from "../format.js";
 import { useAuth } from "../auth/context.js";
 import { isUnauthorized, useTRPC, useTRPCClient, type RouterOutputs } from "../trpc.js";
+import { useEscape } from "../shell/useEscape.js";
 import { CandidateDetail } from "./CandidateDetail.js";
 import { CandidateTable } from "./CandidateTable.js";
 import { BestScoreChart, LineageView, ParetoPlot } from "./charts.js";
@@ -146,12 +147,7 @@ export function OptimizationView({ runId, workflowId, onClose }: { runId: string
   );
 
   // Escape leaves the expanded view.
-  useEffect(() => {
-    if (!expanded) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setExpanded(false);
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [expanded]);
+  useEscape(() => setExpanded(false), expanded);
 
   const record = run.data as RunRecord | undefined;
   const config = (record?.config ?? {}) as RunConfig;
@@ -273,7 +269,7 @@ export function OptimizationView({ runId, workflowId, onClose }: { runId: string
         <div className="opt-live__lower">
           <div className="opt-live__table">
             <div className="subtle-title">Candidates</div>
-            <CandidateTable candidates={validation} objectives={objectives} front={front} selected={selected} onSelect={setSelected} />
+            <CandidateTable candidates={validation} objectives={objectives} front={front} selected={selected} onSelect={setSelected} runId={runId} canEdit={canEdit && !live} best={live ? null : (best?.index ?? null)} />
             <LineageView candidates={validation} selected={selected} onSelect={setSelected} />
           </div>
           <div className="opt-live__detail">
@@ -287,6 +283,7 @@ export function OptimizationView({ runId, workflowId, onClose }: { runId: string
                 objectives={objectives}
                 canEdit={canEdit}
                 onFront={front.has(selectedCandidate.index)}
+                baseline={validation.find((c) => c.index === 0)}
               />
             ) : (
               <div className="muted small opt-empty">Select a candidate — a point, a row or a lineage node — to see its parameters, save it as a version and promote it.</div>

@@ -1,11 +1,15 @@
 /** The Optimize dialog: dataset, what to tune, objectives, strategy, budget; validated before it starts. */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
-import { useEffect, useId, useMemo, useRef, useState, type JSX, type ReactNode } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type JSX } from "react";
 import type { Graph } from "../../../engine/browser.js";
 import { useTRPC } from "../trpc.js";
-import { buildConfig, fieldOfPath, newestDatasets, objectiveChoices, prefillForm, STRATEGIES, STRATEGY_INFO, type FieldErrors, type OptimizeForm } from "./config-form.js";
+import { buildConfig, fieldOfPath, newestDatasets, nodeDatasetRef, objectiveChoices, prefillForm, STRATEGIES, STRATEGY_INFO, type FieldErrors, type OptimizeForm } from "./config-form.js";
+import { matchDatasetRef, type DatasetChoice } from "./dataset-ref.js";
+import { DatasetSection } from "./DatasetSection.js";
+import { Field, NumField, Range, Section, Toggle } from "./form-fields.js";
 import "./optimize.css";
+import { useEscape, useRestoreFocus } from "../shell/useEscape.js";
 
 interface ServerIssue {
   field?: string;
@@ -26,23 +30,41 @@ export function OptimizeDialog(props: { workflowId: string; nodeId: string; grap
   const { workflowId, nodeId, graph, onClose, onStarted } = props;
   const trpc = useTRPC();
   const datasets = useQuery(trpc.datasets.list.queryOptions());
-  const newest = useMemo(() => newestDatasets(datasets.data ?? []), [datasets.data]);
-  const names = useMemo(() => newest.map((d) => d.name), [newest]);
+  const all = datasets.data as DatasetChoice[] | undefined;
+  const newest = useMemo(() => newestDatasets(all ?? []), [all]);
+  const nodeRef = useMemo(() => nodeDatasetRef(graph, nodeId), [graph, nodeId]);
+  const match = useMemo(() => (all ? matchDatasetRef(nodeRef, all) : undefined), [all, nodeRef]);
   const [form, setForm] = useState<OptimizeForm>(() => prefillForm(graph, nodeId, []));
   const [touchedDataset, setTouchedDataset] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const choices = useMemo(() => objectiveChoices(graph), [graph]);
   const dialogRef = useRef<HTMLDivElement>(null);
+  const startRef = useRef<HTMLButtonElement>(null);
+  // Where focus was put on opening: moved to Start once the defaults turn out valid, unless the user moved it.
+  const autoFocus = useRef<{ el: Element | null; settled: boolean; touched: boolean }>({ el: null, settled: false, touched: false });
   const titleId = useId();
   const prefilled = graph.nodes.some((n) => n.kind === "optimizer" && n.config.targets.includes(nodeId));
 
-  // Once the datasets are known, prefill the dataset (the optimizer node's, or the only one).
+  // Once the datasets are known, preselect the one the optimizer node names (by id, name or file), or the only one.
   useEffect(() => {
-    if (!datasets.data || touchedDataset) return;
-    const dataset = prefillForm(graph, nodeId, names).dataset;
+    if (!all || touchedDataset) return;
+    const dataset = match?.value ?? (!nodeRef && newest.length === 1 ? newest[0].name : "");
     if (dataset) setForm((f) => (f.dataset ? f : { ...f, dataset }));
-  }, [datasets.data, names, graph, nodeId, touchedDataset]);
+  }, [all, match, nodeRef, newest, touchedDataset]);
+
+  // One click from the node: when the defaults are valid, Start has the focus (Enter starts).
+  useEffect(() => {
+    const state = autoFocus.current;
+    if (state.settled || !all) return;
+    if (state.touched) {
+      state.settled = true; // the user moved on: never take focus from them
+      return;
+    }
+    if (!buildConfig(form, nodeId).input) return;
+    state.settled = true;
+    startRef.current?.focus();
+  }, [all, form, nodeId]);
 
   const start = useMutation(
     trpc.optimizations.start.mutationOptions({
@@ -50,15 +72,21 @@ export function OptimizeDialog(props: { workflowId: string; nodeId: string; grap
     }),
   );
 
-  // Focus the first field; Escape closes; Tab stays inside the dialog.
+  // Focus the dataset choice first; Escape closes (the shared Escape stack); Tab stays inside the dialog.
+  useEscape(onClose);
+  useRestoreFocus();
   useEffect(() => {
     const el = dialogRef.current;
-    el?.querySelector<HTMLElement>("select, input, button")?.focus();
+    const first = el?.querySelector<HTMLElement>('[data-testid="optimize-dataset"], form select, form input, form button');
+    first?.focus();
+    autoFocus.current.el = first ?? null;
+    // A key or a pointer inside the dialog is the user at work (focus moves by a re-render are not).
+    const touch = () => {
+      autoFocus.current.touched = true;
+    };
+    el?.addEventListener("pointerdown", touch);
+    el?.addEventListener("keydown", touch);
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.stopPropagation();
-        onClose();
-      }
       if (e.key === "Tab" && el) {
         const focusable = [...el.querySelectorAll<HTMLElement>("button, input, select, textarea, a[href]")].filter((x) => !x.hasAttribute("disabled"));
         if (focusable.length === 0) return;
@@ -74,7 +102,11 @@ export function OptimizeDialog(props: { workflowId: string; nodeId: string; grap
       }
     };
     document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      el?.removeEventListener("pointerdown", touch);
+      el?.removeEventListener("keydown", touch);
+    };
   }, [onClose]);
 
   // After a first submit, errors follow the edits.
@@ -128,35 +160,23 @@ export function OptimizeDialog(props: { workflowId: string; nodeId: string; grap
             submit();
           }}
         >
-          <Section title="Dataset">
-            {datasets.isPending ? (
-              <div className="muted small">Loading datasets…</div>
-            ) : newest.length === 0 ? (
-              <div className="notice-box small" data-testid="optimize-no-datasets">
-                No datasets yet. Import one in the <strong>Datasets</strong> tab, or run <code className="mono">npx flowtune dataset import FILE --name NAME</code>.
-              </div>
-            ) : null}
-            <Field label="Imported dataset (newest version of each name)" error={fieldErr("dataset")}>
-              {(id) => (
-                <select
-                  id={id}
-                  data-testid="optimize-dataset"
-                  value={form.dataset}
-                  onChange={(e) => {
-                    setTouchedDataset(true);
-                    set("dataset", e.target.value);
-                  }}
-                >
-                  <option value="">Choose a dataset…</option>
-                  {newest.map((d) => (
-                    <option key={d.id} value={d.name}>
-                      {d.name} · v{d.version} · {d.rows} rows
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </Section>
+          <DatasetSection
+            all={all}
+            newest={newest}
+            nodeRef={nodeRef}
+            missing={Boolean(all && nodeRef && !match)}
+            value={form.dataset}
+            error={fieldErr("dataset")}
+            onChange={(value) => {
+              setTouchedDataset(true);
+              set("dataset", value);
+            }}
+            onImported={(name) => {
+              setTouchedDataset(true);
+              set("dataset", name);
+              autoFocus.current = { el: document.activeElement, settled: false, touched: false };
+            }}
+          />
 
           <Section title="What to tune">
             <div className="opt-tune">
@@ -257,7 +277,7 @@ export function OptimizeDialog(props: { workflowId: string; nodeId: string; grap
             <button type="button" className="btn btn-ghost" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="btn btn-primary opt-start" data-testid="optimize-start" disabled={start.isPending}>
+            <button ref={startRef} type="submit" className="btn btn-primary opt-start" data-testid="optimize-start" disabled={start.isPending}>
               {start.isPending ? <span className="spinner" /> : null}
               Start optimization
             </button>
@@ -289,70 +309,4 @@ const LABELS: Record<string, string> = {
 
 function labelOf(field: string): string {
   return LABELS[field] ?? field;
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <fieldset className="opt-section">
-      <legend className="section-title">{title}</legend>
-      {children}
-    </fieldset>
-  );
-}
-
-function Field({ label, error, children }: { label: string; error?: string; children: (id: string) => ReactNode }) {
-  const id = useId();
-  return (
-    <div className={`opt-field${error ? " has-error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {children(id)}
-      {error ? <div className="opt-field-error">{error}</div> : null}
-    </div>
-  );
-}
-
-function NumField(props: { label: string; field: string; value: string; onChange: (v: string) => void; error?: string; placeholder?: string; step?: string; testId?: string }) {
-  return (
-    <Field label={props.label} error={props.error}>
-      {(id) => (
-        <input
-          id={id}
-          type="number"
-          inputMode="decimal"
-          step={props.step ?? "1"}
-          value={props.value}
-          placeholder={props.placeholder}
-          aria-invalid={props.error ? true : undefined}
-          data-testid={props.testId}
-          data-field={props.field}
-          onChange={(e) => props.onChange(e.target.value)}
-        />
-      )}
-    </Field>
-  );
-}
-
-function Range(props: { label: string; error?: string; min: string; max: string; onMin: (v: string) => void; onMax: (v: string) => void; step: string }) {
-  return (
-    <div className={`opt-field${props.error ? " has-error" : ""}`}>
-      <span className="opt-range">
-        <input type="number" aria-label={`${props.label} minimum`} step={props.step} value={props.min} onChange={(e) => props.onMin(e.target.value)} />
-        <span className="muted">to</span>
-        <input type="number" aria-label={`${props.label} maximum`} step={props.step} value={props.max} onChange={(e) => props.onMax(e.target.value)} />
-      </span>
-      {props.error ? <div className="opt-field-error">{props.error}</div> : null}
-    </div>
-  );
-}
-
-function Toggle({ label, checked, onChange, children, testId }: { label: string; checked: boolean; onChange: (v: boolean) => void; children?: ReactNode; testId?: string }) {
-  return (
-    <div className={`opt-toggle${checked ? " is-on" : ""}`}>
-      <label className="opt-check">
-        <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />
-        <span>{label}</span>
-      </label>
-      {checked && children ? <div className="opt-toggle__body">{children}</div> : null}
-    </div>
-  );
 }

@@ -20,6 +20,10 @@ export interface OptimizePanelProps {
   graph: Graph;
   /** Incremented by the shell to open the Optimize dialog. */
   openDialogSignal?: number;
+  /** An optimization to show (a URL names it); a new value selects it. */
+  requestedRunId?: string | null;
+  /** Told which optimization is shown (the shell puts it in the URL). */
+  onShownRunChange?: (runId: string | null) => void;
 }
 
 /** The last `openDialogSignal` value acted on (module-wide: the shell has one counter, the panel remounts). */
@@ -28,7 +32,7 @@ const consumedSignal: { value: number | undefined } = { value: undefined };
 export const OPTIMIZE_ROLE_NEEDED = "Read-only: your role is viewer. Optimizing a node needs the editor role.";
 
 export function OptimizePanel(props: OptimizePanelProps): JSX.Element {
-  const { workflowId, nodeId, graph, openDialogSignal } = props;
+  const { workflowId, nodeId, graph, openDialogSignal, requestedRunId, onShownRunChange } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { user } = useAuth();
@@ -67,8 +71,18 @@ export function OptimizePanel(props: OptimizePanelProps): JSX.Element {
     setChosen(false);
   }, [nodeId, workflowId]);
 
+  // After "another node" above: a requested optimization wins.
+  useEffect(() => {
+    if (!requestedRunId) return;
+    setChosen(true);
+    setSelectedRun(requestedRunId);
+  }, [requestedRunId]);
+
   // Show the newest optimization of the node until the user picks one.
   const shownRun = selectedRun ?? (chosen ? null : (runs[0]?.id ?? null));
+  useEffect(() => {
+    onShownRunChange?.(shownRun);
+  }, [onShownRunChange, shownRun]);
 
   if (node && node.kind !== "ai") {
     return (
@@ -127,7 +141,7 @@ export function OptimizePanel(props: OptimizePanelProps): JSX.Element {
                 >
                   <OptimizationStatusPill status={r.status} />
                   <span className="opt-run__name">{STRATEGY_INFO[config.strategy ?? "random"]?.label ?? config.strategy}</span>
-                  <span className="muted small mono">{shortId(r.id)}</span>
+                  <span className="muted small mono" title={r.id} data-testid="optimization-short-id">{shortId(r.id)}</span>
                   <span className="muted small opt-run__when">{formatRelative(r.startedAt as unknown as string)}</span>
                 </button>
               </li>

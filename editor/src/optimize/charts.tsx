@@ -1,5 +1,5 @@
 /** Hand-rolled SVG charts of an optimization: best score over candidates, the Pareto plot, the lineage graph. */
-import { useLayoutEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent, type RefObject } from "react";
+import { useLayoutEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent, type MouseEvent, type RefObject } from "react";
 import {
   ancestry,
   bestSoFar,
@@ -17,6 +17,7 @@ import {
   type CostMeasure,
   type Direction,
 } from "./model.js";
+import { drawOrder, nearestPoint } from "./nearest.js";
 
 const M = { top: 12, right: 12, bottom: 30, left: 42 };
 
@@ -152,6 +153,26 @@ export function ParetoPlot(props: {
   const tip = shown != null ? byIndex.get(shown) : undefined;
   const tipPoint = points.find((p) => p.index === shown);
   const costLabel = { tokens: "tokens / example", latency: "latency ms / example", cost: "USD / example" }[cost];
+  const svgRef = useRef<SVGSVGElement>(null);
+  const screen = points.map((p) => ({ index: p.index, x: x(p.x), y: y(p.y), front: front.has(p.index) }));
+  // Pointer position in the SVG's coordinates (it is drawn 1:1, but may be scaled by CSS).
+  const pointer = (e: MouseEvent<SVGSVGElement>) => {
+    const r = svgRef.current!.getBoundingClientRect();
+    return { px: (e.clientX - r.left) * (r.width ? W / r.width : 1), py: (e.clientY - r.top) * (r.height ? H / r.height : 1) };
+  };
+  // A click anywhere picks the nearest point, so no point drawn on top can hide another.
+  const onPlotClick = (e: MouseEvent<SVGSVGElement>) => {
+    const { px, py } = pointer(e);
+    const hit = nearestPoint(screen, px, py, selected);
+    if (hit !== undefined) onSelect(hit);
+  };
+  // The tooltip follows the point the pointer is nearest to (within reach).
+  const onPlotMove = (e: MouseEvent<SVGSVGElement>) => {
+    const { px, py } = pointer(e);
+    const hit = nearestPoint(screen, px, py);
+    const p = screen.find((s) => s.index === hit);
+    setHover(p && Math.hypot(p.x - px, p.y - py) <= 24 ? p.index : null);
+  };
 
   return (
     <figure className="opt-chart" data-testid="pareto-plot" data-front-size={front.size}>
@@ -175,10 +196,22 @@ export function ParetoPlot(props: {
         </span>
       </figcaption>
       <div className="opt-plot-wrap" ref={box}>
-        <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="group" aria-label={`${yMetric} against ${cost}: ${points.length} candidates, ${front.size} on the front`}>
+        <svg
+          ref={svgRef}
+          className="opt-plot"
+          width={W}
+          height={H}
+          viewBox={`0 0 ${W} ${H}`}
+          role="group"
+          aria-label={`${yMetric} against ${cost}: ${points.length} candidates, ${front.size} on the front`}
+          data-testid="pareto-svg"
+          onClick={onPlotClick}
+          onMouseMove={onPlotMove}
+          onMouseLeave={() => setHover(null)}
+        >
           <Axes W={W} H={H} x={x} y={y} xLabel={costLabel} yLabel={yMetric} xTicks={niceTicks(x0, x1, 4)} yTicks={niceTicks(y0, y1, 4)} />
           {frontPts.length > 1 ? <polyline className="opt-front-line" points={frontPts.map((p) => `${x(p.x)},${y(p.y)}`).join(" ")} /> : null}
-          {points.map((p) => {
+          {drawOrder(points, front, selected).map((p) => {
             const onFront = front.has(p.index);
             const cls = ["opt-point", onFront ? "is-front" : "", p.rejected ? "is-rejected" : "", selected === p.index ? "is-selected" : ""].filter(Boolean).join(" ");
             return (
@@ -194,11 +227,8 @@ export function ParetoPlot(props: {
                 aria-pressed={selected === p.index}
                 data-testid={`pareto-point-${p.index}`}
                 data-front={onFront ? "true" : "false"}
-                onMouseEnter={() => setHover(p.index)}
-                onMouseLeave={() => setHover(null)}
                 onFocus={() => setHover(p.index)}
                 onBlur={() => setHover(null)}
-                onClick={() => onSelect(p.index)}
                 onKeyDown={onActivate(() => onSelect(p.index))}
               />
             );

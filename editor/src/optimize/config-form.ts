@@ -5,6 +5,7 @@
  */
 import {
   BUILTIN_MEASURES,
+  datasetNameCandidates,
   OPTIMIZER_STRATEGIES,
   OptimizeConfigSchema,
   type Graph,
@@ -134,10 +135,13 @@ export function optimizerNodeFor(graph: Graph, nodeId: string) {
 /** A dataset name from an optimizer node's `dataset` (an imported name, or a file path such as examples/qa.dataset.jsonl). */
 export function datasetNameOf(ref: string | undefined, known: readonly string[]): string {
   if (!ref) return "";
-  if (known.includes(ref)) return ref;
-  const base = ref.split(/[\\/]/).pop() ?? ref;
-  const stem = base.replace(/\.(dataset\.)?(jsonl|csv|json)$/i, "").replace(/\.dataset$/i, "");
-  return known.includes(stem) ? stem : "";
+  return datasetNameCandidates(ref).find((name) => known.includes(name)) ?? "";
+}
+
+/** The `dataset` the graph's optimizer node targeting `nodeId` names, if any. */
+export function nodeDatasetRef(graph: Graph, nodeId: string): string | undefined {
+  const opt = optimizerNodeFor(graph, nodeId);
+  return opt?.kind === "optimizer" ? (opt.config as { dataset?: string }).dataset?.trim() || undefined : undefined;
 }
 
 /** Defaults, overlaid with the graph's optimizer node targeting `nodeId` when there is one. */

@@ -30,7 +30,7 @@ type Diff = RouterOutputs["parameters"]["diff"];
 
 export const PARAMS_READ_ONLY = "Read-only: your role is viewer. Promoting and rolling back need the editor role.";
 
-type PendingMove = { kind: "promote"; version: number } | { kind: "rollback" };
+export type PendingMove = { kind: "promote"; version: number } | { kind: "rollback" };
 
 export function ParameterPanel({ workflowId, nodeId }: { workflowId: string; nodeId: string }): JSX.Element {
   const trpc = useTRPC();
@@ -47,7 +47,9 @@ export function ParameterPanel({ workflowId, nodeId }: { workflowId: string; nod
   const history = production.data?.history ?? [];
 
   // Default comparison: production against the newest other version.
-  useEffect(() => setPair(null), [workflowId, nodeId]);
+  useEffect(() => {
+    setPair(null);
+  }, [workflowId, nodeId]);
   const latest = list?.at(-1)?.version ?? 1;
   const compare = pair ?? { a: prodVersion, b: latest === prodVersion ? (list?.find((v) => v.version !== prodVersion)?.version ?? prodVersion) : latest };
 
@@ -400,7 +402,8 @@ function HistorySection({ history, loading, error }: { history: Move[]; loading:
   );
 }
 
-function MoveDialog({
+/** The promote / rollback dialog: asks for the reason recorded in the audit trail. */
+export function MoveDialog({
   workflowId,
   nodeId,
   move,

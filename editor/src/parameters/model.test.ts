@@ -111,7 +111,7 @@ describe("versionSource", () => {
     expect(versionSource({ ...base, version: 1 })).toEqual({ kind: "baseline", label: "baseline (graph)" });
     expect(
       versionSource({ ...base, version: 3, optimizationRunId: "0f2a9c1e-aaaa-bbbb", sourceCandidateId: 17, actor: "optimizer", note: "candidate 4 of optimization 0f2a9c1e-aaaa-bbbb" }),
-    ).toEqual({ kind: "optimization", label: "optimization 0f2a9c1e · candidate #4", runId: "0f2a9c1e-aaaa-bbbb" });
+    ).toEqual({ kind: "optimization", label: "optimization aaa-bbbb · candidate #4", runId: "0f2a9c1e-aaaa-bbbb" });
     expect(versionSource({ ...base, version: 2, actor: "ana" })).toEqual({ kind: "manual", label: "by ana" });
   });
 });

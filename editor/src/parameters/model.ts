@@ -3,6 +3,7 @@
  * metric deltas with the direction that counts as better, key metrics of a version, its source.
  * No React here, so it is unit-tested directly.
  */
+import { shortId } from "../format.js";
 
 export type LineOp = " " | "-" | "+";
 
@@ -174,7 +175,7 @@ export interface VersionSource {
 export function versionSource(v: { version: number; optimizationRunId: string | null; sourceCandidateId: number | null; actor: string; note: string | null }): VersionSource {
   if (v.optimizationRunId) {
     const candidate = /candidate (\d+)/.exec(v.note ?? "")?.[1];
-    const run = v.optimizationRunId.length > 10 ? v.optimizationRunId.slice(0, 8) : v.optimizationRunId;
+    const run = shortId(v.optimizationRunId);
     return { kind: "optimization", label: `optimization ${run}${candidate !== undefined ? ` · candidate #${candidate}` : ""}`, runId: v.optimizationRunId };
   }
   if (v.version === 1) return { kind: "baseline", label: "baseline (graph)" };

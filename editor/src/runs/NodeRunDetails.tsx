@@ -1,8 +1,9 @@
 /**
  * What the selected node did in the run shown: status and timings (queued → started →
  * finished), inputs, output, error with its retries, tokens and cost, mapped items' partial
- * results, and "Run from here" for a finished run. The shell renders it under the node's
- * configuration.
+ * results, and "Run from here" for a finished run. The error (or why the node did not run) and
+ * the output come first; the node inspector shows this above the configuration once the node has
+ * a result in the run shown (see hasNodeResult), below it otherwise.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Graph } from "../../../engine/browser.js";
@@ -28,18 +29,31 @@ export interface NodeRunDetailsProps {
   rerunError?: string;
   /** Rendered inside another panel section (the node inspector): no section padding of its own. */
   embedded?: boolean;
+  /** Shown above the node's configuration (set off from it). */
+  first?: boolean;
+}
+
+/** True when the run shown has a result (or a reason it did not run) for the node: the inspector then opens on it. */
+export function hasNodeResult(run: RunState, nodeId: string): boolean {
+  return run.runId !== null && run.nodes[nodeId] !== undefined;
 }
 
 /** At most this many mapped items are listed. */
 const MAX_ITEMS = 50;
 
-export function NodeRunDetails({ graph, nodeId, run, onRunFromHere, rerunPending, rerunError, embedded }: NodeRunDetailsProps) {
+export function NodeRunDetails({ graph, nodeId, run, onRunFromHere, rerunPending, rerunError, embedded, first }: NodeRunDetailsProps) {
   const node = graph.nodes.find((n) => n.id === nodeId);
   const state = run.nodes[nodeId];
   const finished = run.runId !== null && (isFinished(run.status) || run.settled === true);
 
   return (
-    <section className={`${embedded ? "" : "panel-section "}runs-node`} data-testid="node-run-details" data-node-id={nodeId} data-run-id={run.runId ?? undefined}>
+    <section
+      className={`${embedded ? "" : "panel-section "}runs-node${first ? " runs-node--first" : ""}`}
+      data-testid="node-run-details"
+      data-node-id={nodeId}
+      data-run-id={run.runId ?? undefined}
+      data-position={first ? "first" : "after-config"}
+    >
       <div className="runs-titlebar">
         <div className="subtle-title">This run</div>
         {run.runId ? (
@@ -68,6 +82,7 @@ export function NodeRunDetails({ graph, nodeId, run, onRunFromHere, rerunPending
 function NodeState({ state, runStartedTs }: { state: NodeRunState; runStartedTs?: number }) {
   const usage = state.usage;
   const items = state.items ? Object.entries(state.items).map(([i, v]) => [Number(i), v] as const).sort((a, b) => a[0] - b[0]) : [];
+  // What the user looks for first: the error (or why it did not run), then the output; the rest after.
   return (
     <>
       <div className="run-summary__row">
@@ -90,36 +105,8 @@ function NodeState({ state, runStartedTs }: { state: NodeRunState; runStartedTs?
         {state.reused ? <span className="badge badge-soft">reused from parent run</span> : null}
       </div>
 
-      <ol className="runs-timeline" data-testid="node-run-timeline" aria-label="Timings">
-        {/* node.queued comes only for a node that waited for a concurrency slot. */}
-        {state.queuedTs != null ? <TimelineStep label="queued" ts={state.queuedTs} from={runStartedTs} /> : null}
-        {state.startedTs != null || (state.status !== "skipped" && state.status !== "cancelled") ? (
-          <TimelineStep label="started" ts={state.startedTs} from={runStartedTs} />
-        ) : null}
-        <TimelineStep label={finishLabel(state)} ts={state.finishedTs} from={runStartedTs} />
-      </ol>
-
-      {usage ? (
-        <dl className="stats" data-testid="inspector-tokens">
-          <div>
-            <dt>Prompt</dt>
-            <dd>{usage.promptTokens}</dd>
-          </div>
-          <div>
-            <dt>Completion</dt>
-            <dd>{usage.completionTokens}</dd>
-          </div>
-          <div>
-            <dt>Total</dt>
-            <dd>{usage.totalTokens}</dd>
-          </div>
-        </dl>
-      ) : null}
-
-      {state.reason && !state.error ? <div className="muted small">{state.reason}</div> : null}
-
       {state.error || (state.retries && state.retries.length > 0) ? (
-        <div className="error-box runs-error" data-testid="node-run-error">
+        <div className="error-box runs-error runs-node__error" data-testid="node-run-error" role={state.status === "failed" ? "alert" : undefined}>
           {state.error ? (
             <div data-testid="inspector-error">
               <strong className="mono">{state.error.code}</strong> {state.error.message}
@@ -145,8 +132,19 @@ function NodeState({ state, runStartedTs }: { state: NodeRunState; runStartedTs?
         </div>
       ) : null}
 
-      {state.input !== undefined ? (
-        <Block title="Inputs" text={pretty(state.input)} testId="node-run-inputs" />
+      {state.reason && !state.error ? (
+        <div className={state.status === "skipped" || state.status === "cancelled" ? "runs-node__skipped" : "muted small"} data-testid="node-run-reason">
+          {state.status === "skipped" ? "Skipped: " : state.status === "cancelled" ? "Cancelled: " : ""}
+          {state.reason}
+        </div>
+      ) : null}
+
+      {state.output !== undefined ? (
+        <Block
+          title={state.status === "running" ? "Output so far" : "Output"}
+          text={pretty(state.output)}
+          testId="inspector-output"
+        />
       ) : null}
 
       {items.length > 0 ? (
@@ -168,13 +166,35 @@ function NodeState({ state, runStartedTs }: { state: NodeRunState; runStartedTs?
         <div className="muted small">{state.partials} partial results so far</div>
       ) : null}
 
-      {state.output !== undefined ? (
-        <Block
-          title={state.status === "running" ? "Output so far" : "Output"}
-          text={pretty(state.output)}
-          testId="inspector-output"
-        />
+      {state.input !== undefined ? (
+        <Block title="Inputs" text={pretty(state.input)} testId="node-run-inputs" />
       ) : null}
+
+      {usage ? (
+        <dl className="stats" data-testid="inspector-tokens">
+          <div>
+            <dt>Prompt</dt>
+            <dd>{usage.promptTokens}</dd>
+          </div>
+          <div>
+            <dt>Completion</dt>
+            <dd>{usage.completionTokens}</dd>
+          </div>
+          <div>
+            <dt>Total</dt>
+            <dd>{usage.totalTokens}</dd>
+          </div>
+        </dl>
+      ) : null}
+
+      <ol className="runs-timeline" data-testid="node-run-timeline" aria-label="Timings">
+        {/* node.queued comes only for a node that waited for a concurrency slot. */}
+        {state.queuedTs != null ? <TimelineStep label="queued" ts={state.queuedTs} from={runStartedTs} /> : null}
+        {state.startedTs != null || (state.status !== "skipped" && state.status !== "cancelled") ? (
+          <TimelineStep label="started" ts={state.startedTs} from={runStartedTs} />
+        ) : null}
+        <TimelineStep label={finishLabel(state)} ts={state.finishedTs} from={runStartedTs} />
+      </ol>
     </>
   );
 }
@@ -258,7 +278,7 @@ function RunFromHere({
       </div>
       {rerun.data ? (
         <div className="muted small" data-testid="run-from-here-started">
-          Re-run started: <span className="mono">{shortId(rerun.data.runId)}</span> (see the history)
+          Re-run started: <span className="mono" title={rerun.data.runId}>{shortId(rerun.data.runId)}</span> (see the history)
         </div>
       ) : null}
       {rerun.error || error ? <div className="error-box">{rerun.error?.message ?? error}</div> : null}

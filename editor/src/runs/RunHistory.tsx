@@ -1,6 +1,7 @@
 /**
  * The workflow's runs, newest first: `runs.list` page by page ("Load more"), filtered by status;
- * each with status, start time, duration, tokens, cost and, for a re-run, its parent. Selecting
+ * each with status, start time, duration, tokens, cost, "draft" for a run of unsaved edits and,
+ * for a re-run, its parent. Selecting
  * one shows it (events and per-node state) on the canvas.
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
@@ -126,7 +127,14 @@ function HistoryItem({
         title={`${r.id}\nstarted ${started.toLocaleString()}`}
       >
         <StatusPill status={r.status} />
-        <span className="run-item__id mono">{shortId(r.id)}</span>
+        <span className="run-item__id mono" title={r.id}>
+          {shortId(r.id)}
+          {r.draft ? (
+            <span className="badge badge-soft runs-item__draft" data-testid={`run-history-draft-${r.id}`} title={`Ran unsaved edits of version ${r.draft.baseVersion}`}>
+              draft
+            </span>
+          ) : null}
+        </span>
         <span className="runs-item__when" title={started.toLocaleString()}>
           {formatRelative(r.startedAt)}
         </span>

@@ -1,10 +1,12 @@
 /**
- * The run form and the run shown: one control per field of the workflow's input node, Run
+ * The run form and the run shown: one control per field of the workflow's input node (the
+ * last values typed are remembered per workflow; presets and dataset rows fill them), Run
  * (Ctrl/Cmd+Enter), Cancel and Pause/Resume, the live status with elapsed time, totals,
- * outputs, and the parameter versions the run used.
+ * outputs, and the parameter versions the run used. Run runs what the canvas shows: with unsaved
+ * edits it sends the draft graph (the run is recorded as a draft of the saved version).
  */
 import { useMutation } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from "react";
 import type { Graph } from "../../../engine/browser.js";
 import { canRun, EDITOR_ROLE_NEEDED, useAuth } from "../auth/context.js";
 import {
@@ -21,7 +23,9 @@ import { isFinished, type RunState } from "../run-state.js";
 import { useTRPC } from "../trpc.js";
 import { StatusPill } from "../ui.js";
 import { CopyButton, Elapsed } from "./bits.js";
-import { initialValues, inputFieldsOf, isLongText, toInputs, type FormValue, type InputField } from "./input-form.js";
+import { inputFieldsOf, isLongText, toInputs, withRemembered, type FormValue, type FormValues, type InputField } from "./input-form.js";
+import { loadRememberedInputs, rememberInputs } from "./input-store.js";
+import { RunInputTools } from "./RunInputTools.js";
 import "./runs.css";
 
 export interface RunPanelProps {
@@ -31,11 +35,16 @@ export interface RunPanelProps {
   streamStatus: string;
   streamError?: string;
   onStarted(runId: string): void;
+  /**
+   * The editor's document against what is saved: with unsaved edits Run sends `graph` as a draft
+   * of `baseVersion`; with validation issues it cannot run what the canvas shows, so it waits.
+   */
+  draft?: { dirty: boolean; issues: number; baseVersion: number | null };
 }
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
-export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: RunPanelProps) {
+export function RunPanel({ graph, run, streamStatus, streamError, onStarted, draft }: RunPanelProps) {
   const trpc = useTRPC();
   const { user } = useAuth();
   // Viewers see runs but cannot start or steer them (the server answers 403 anyway).
@@ -43,11 +52,18 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
   const lockedTitle = readOnly ? EDITOR_ROLE_NEEDED : undefined;
 
   const fields = useMemo(() => inputFieldsOf(graph), [graph]);
-  // New values when the input node's fields change (another workflow, or an edited graph).
-  const signature = JSON.stringify(fields);
-  const [form, setForm] = useState(() => ({ signature, values: initialValues(fields) }));
-  const values = form.signature === signature ? form.values : initialValues(fields);
+  // New values when the input node's fields change (another workflow, or an edited graph): the
+  // defaults, with what was last typed for this workflow where a field still takes it.
+  const signature = `${graph.id}\u0000${JSON.stringify(fields)}`;
+  // Keyed by the signature only: `fields` is a new array whenever the graph changes.
+  const fresh = useMemo(() => withRemembered(fields, loadRememberedInputs(graph.id)), [signature]);
+  const [form, setForm] = useState(() => ({ signature, values: fresh }));
+  const values = form.signature === signature ? form.values : fresh;
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [fillNote, setFillNote] = useState<string | null>(null);
+  useEffect(() => {
+    rememberInputs(graph.id, values);
+  }, [graph.id, values]);
 
   const start = useMutation(trpc.runs.start.mutationOptions({ onSuccess: ({ runId }) => onStarted(runId) }));
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
@@ -62,16 +78,30 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
     if (errors[name]) setErrors(({ [name]: _, ...rest }) => rest);
   }
 
+  function fill(next: FormValues, note: string) {
+    setForm({ signature, values: next });
+    setErrors({});
+    setFillNote(note);
+  }
+
+  // Unsaved edits run as a draft; edits with validation issues cannot run as shown.
+  const runsDraft = Boolean(draft?.dirty) && (draft?.issues ?? 0) === 0;
+  const blockedByIssues = Boolean(draft?.dirty) && (draft?.issues ?? 0) > 0;
+
   function submit(ev?: FormEvent) {
     ev?.preventDefault();
-    if (readOnly || busy) return;
+    if (readOnly || busy || blockedByIssues) return;
     const result = toInputs(fields, values);
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
-    start.mutate({ workflowId: graph.id, inputs: result.inputs });
+    start.mutate(
+      runsDraft
+        ? { workflowId: graph.id, inputs: result.inputs, graph, ...(draft?.baseVersion ? { baseVersion: draft.baseVersion } : {}) }
+        : { workflowId: graph.id, inputs: result.inputs },
+    );
   }
 
   function onKeyDown(ev: KeyboardEvent) {
@@ -89,6 +119,14 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
       <div className="section-title">Run</div>
       <form className="run-form" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
         {fields.length === 0 ? <div className="muted small">This workflow has no input node.</div> : null}
+        {fields.length > 0 ? (
+          <RunInputTools workflowId={graph.id} fields={fields} values={values} readOnly={readOnly} onFill={fill} onInvalid={setErrors} />
+        ) : null}
+        {fillNote ? (
+          <div className="muted small" data-testid="run-fill-note" role="status">
+            {fillNote}
+          </div>
+        ) : null}
         {fields.map((f) => (
           <FieldControl
             key={f.name}
@@ -104,6 +142,16 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
             {formError ?? controlError}
           </div>
         ) : null}
+        {!readOnly && runsDraft ? (
+          <div className="hint muted small" data-testid="run-draft-note">
+            Runs your unsaved edits (a draft{draft?.baseVersion ? ` of v${draft.baseVersion}` : ""}).
+          </div>
+        ) : null}
+        {!readOnly && blockedByIssues ? (
+          <div className="notice-box" id="run-blocked" data-testid="run-blocked-note">
+            Fix the {draft!.issues} validation issue{draft!.issues === 1 ? "" : "s"} to run what the canvas shows.
+          </div>
+        ) : null}
         {readOnly ? (
           <div className="notice-box" id="run-locked" data-testid="readonly-note">
             {EDITOR_ROLE_NEEDED}
@@ -115,8 +163,8 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted }: R
             type="submit"
             className="btn btn-primary"
             data-testid="run-button"
-            disabled={busy || readOnly}
-            aria-describedby={readOnly ? "run-locked" : undefined}
+            disabled={busy || readOnly || blockedByIssues}
+            aria-describedby={readOnly ? "run-locked" : blockedByIssues ? "run-blocked" : undefined}
             title={readOnly ? undefined : `Run (${isMac ? "⌘" : "Ctrl"}+Enter)`}
           >
             {busy ? <span className="spinner" aria-hidden="true" /> : <PlayIcon />}
@@ -250,9 +298,14 @@ function RunSummary({ run, streamStatus, streamError }: { run: RunState; streamS
         ) : null}
         {streamStatus === "connecting" && live ? <span className="muted">connecting…</span> : null}
       </div>
+      {run.draft ? (
+        <div className="muted small" data-testid="run-draft">
+          <span className="badge badge-soft">draft</span> unsaved edits of v{run.draft.baseVersion}
+        </div>
+      ) : null}
       {run.parentRunId ? (
         <div className="muted small" data-testid="run-parent">
-          re-run of <span className="mono">{shortId(run.parentRunId)}</span>
+          re-run of <span className="mono" title={run.parentRunId}>{shortId(run.parentRunId)}</span>
           {run.fromNodeId ? (
             <>
               {" "}

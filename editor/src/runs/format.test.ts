@@ -63,6 +63,8 @@ describe("format", () => {
   it("ids and values", () => {
     expect(shortId("abc")).toBe("abc");
     expect(shortId("run_0123456789abcdef")).toBe("89abcdef");
+    // The same rule for every id shown (runs, optimizations, datasets): a UUID keeps its last 8.
+    expect(shortId("0f2a9c1e-1111-4222-8333-44445555abcd")).toBe("5555abcd");
     expect(pretty(undefined)).toBe("");
     expect(pretty("text")).toBe("text");
     expect(pretty({ a: 1 })).toBe('{\n  "a": 1\n}');

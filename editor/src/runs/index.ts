@@ -3,10 +3,12 @@
  *
  *   const runs = useRun(workflowId);
  *   <WorkflowCanvas runNodes={runs.run.nodes} … />
- *   <RunPanel graph={graph} run={runs.run} streamStatus={runs.streamStatus} streamError={runs.streamError} onStarted={runs.showRun} />
+ *   <RunPanel graph={graph} run={runs.run} streamStatus={runs.streamStatus} streamError={runs.streamError} onStarted={runs.showRun}
+ *     draft={{ dirty, issues, baseVersion }} />   (unsaved edits run as a draft; with issues Run waits)
  *   <NodeRunDetails graph={graph} nodeId={selectedNodeId} run={runs.run}
  *     onRunFromHere={runs.runFrom} rerunPending={runs.rerunPending} rerunError={runs.rerunError} />
- *     (inside the node inspector's section; pass `embedded` to drop its own section padding)
+ *     (inside the node inspector's section; pass `embedded` to drop its own section padding; when
+ *     hasNodeResult(run, nodeId), render it `first`, above the config form)
  *
  * `runs.list` is an infinite query here: invalidate it with trpc.runs.list.pathFilter()
  * (queryFilter() matches only plain queries).
@@ -14,5 +16,5 @@
  */
 export { useRun, type UseRunResult } from "./useRun.js";
 export { RunPanel, type RunPanelProps } from "./RunPanel.js";
-export { NodeRunDetails, type NodeRunDetailsProps } from "./NodeRunDetails.js";
+export { hasNodeResult, NodeRunDetails, type NodeRunDetailsProps } from "./NodeRunDetails.js";
 export { RunHistory, type RunHistoryProps } from "./RunHistory.js";

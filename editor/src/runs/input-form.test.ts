@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Graph } from "../../../engine/browser.js";
-import { coerce, FieldError, initialValue, initialValues, inputFieldsOf, isLongText, toInputs, type InputField } from "./input-form.js";
+import { coerce, FieldError, initialValue, initialValues, inputFieldsOf, isLongText, toFormValue, toInputs, valuesFromInputs, withRemembered, type InputField } from "./input-form.js";
 
 const field = (f: Partial<InputField> & { name: string }): InputField => ({ type: "string", required: true, ...f }) as InputField;
 
@@ -75,5 +75,41 @@ describe("input form", () => {
       ok: false,
       errors: { q: "q is required", n: "n: enter a number" },
     });
+  });
+});
+
+describe("filling the form from inputs (presets, dataset rows) and remembered values", () => {
+  const fields = [
+    field({ name: "q" }),
+    field({ name: "n", type: "number", required: false, default: 2 }),
+    field({ name: "flag", type: "boolean", required: false }),
+    field({ name: "tags", type: "list", required: false }),
+    field({ name: "cfg", type: "json", required: false }),
+  ];
+
+  it("turns every kind of value back into what coerce reads, round-tripping through toInputs", () => {
+    const inputs = { q: "hello", n: 7.5, flag: true, tags: ["a", "b c"], cfg: { deep: [1, { x: null }] } };
+    const { values, filled, ignored } = valuesFromInputs(fields, { ...inputs, extra: 1 });
+    expect(filled).toEqual(["q", "n", "flag", "tags", "cfg"]);
+    expect(ignored).toEqual(["extra"]);
+    expect(values.tags).toBe("a\nb c");
+    expect(toInputs(fields, values)).toEqual({ ok: true, inputs });
+    // A list whose items would not survive one-per-line (blank, padded, multi-line) stays JSON.
+    const awkward = ["x\ny", " padded", ""];
+    expect(toInputs(fields, valuesFromInputs(fields, { q: "q", tags: awkward }).values)).toEqual({ ok: true, inputs: { q: "q", n: 2, flag: false, tags: awkward } });
+    expect(toFormValue(field({ name: "s" }), 12)).toBe("12");
+    expect(toFormValue(field({ name: "s" }), null)).toBe("");
+  });
+
+  it("leaves fields the inputs do not name at their defaults", () => {
+    const { values, filled } = valuesFromInputs(fields, { q: "only q" });
+    expect(filled).toEqual(["q"]);
+    expect(values).toEqual({ ...initialValues(fields), q: "only q" });
+  });
+
+  it("takes remembered values only for fields that still exist and of the right kind", () => {
+    expect(withRemembered(fields, null)).toEqual(initialValues(fields));
+    const v = withRemembered(fields, { q: "typed", n: "9", flag: "yes", gone: "x", cfg: true });
+    expect(v).toEqual({ ...initialValues(fields), q: "typed", n: "9" });
   });
 });

@@ -106,3 +106,45 @@ export function toInputs(
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, inputs };
 }
+
+/** A run input (from a preset or a dataset row) as the form's value for the field, the reverse of coerce. */
+export function toFormValue(f: InputField, v: unknown): FormValue {
+  if (f.type === "boolean") return v === true || v === "true";
+  if (v === undefined || v === null) return "";
+  if (typeof v === "string") return v;
+  if (f.type === "list" && Array.isArray(v) && v.every((x) => typeof x === "string" && !x.includes("\n") && x.trim() === x && x !== "")) {
+    return v.join("\n");
+  }
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v, null, 2) ?? "";
+}
+
+/**
+ * The form filled from `inputs` (a preset's inputs or a dataset row): every field named in it
+ * takes its value, the other fields their defaults. `filled` / `ignored` list what matched.
+ */
+export function valuesFromInputs(
+  fields: InputField[],
+  inputs: Record<string, unknown>,
+): { values: FormValues; filled: string[]; ignored: string[] } {
+  const values = initialValues(fields);
+  const filled: string[] = [];
+  for (const f of fields) {
+    if (!Object.hasOwn(inputs, f.name)) continue;
+    values[f.name] = toFormValue(f, inputs[f.name]);
+    filled.push(f.name);
+  }
+  const names = new Set(fields.map((f) => f.name));
+  return { values, filled, ignored: Object.keys(inputs).filter((k) => !names.has(k)) };
+}
+
+/** The fields' defaults, with the remembered values of the fields that still exist (and of the right kind). */
+export function withRemembered(fields: InputField[], remembered: FormValues | null): FormValues {
+  const values = initialValues(fields);
+  if (!remembered) return values;
+  for (const f of fields) {
+    const v = remembered[f.name];
+    if (v !== undefined && (typeof v === "boolean") === (f.type === "boolean")) values[f.name] = v;
+  }
+  return values;
+}

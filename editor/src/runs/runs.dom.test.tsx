@@ -150,12 +150,15 @@ function runEvents(runId: string, extra: Record<string, unknown> = {}): RunEvent
   ];
 }
 
+/** What the shell passes as `draft` (unsaved edits / validation issues); set by a test before mount(). */
+let harnessDraft: { dirty: boolean; issues: number; baseVersion: number | null } | undefined;
+
 function Harness() {
   const runs = useRun("qa");
   const [selected] = useState("answer");
   return (
     <>
-      <RunPanel graph={graph} run={runs.run} streamStatus={runs.streamStatus} streamError={runs.streamError} onStarted={runs.showRun} />
+      <RunPanel graph={graph} run={runs.run} streamStatus={runs.streamStatus} streamError={runs.streamError} onStarted={runs.showRun} draft={harnessDraft} />
       <NodeRunDetails graph={graph} nodeId={selected} run={runs.run} onRunFromHere={runs.runFrom} rerunPending={runs.rerunPending} rerunError={runs.rerunError} />
       <RunHistory workflowId="qa" currentRunId={runs.run.runId} onSelect={runs.showRun} />
     </>
@@ -217,6 +220,8 @@ function click(el: HTMLElement | null) {
 }
 
 beforeEach(() => {
+  localStorage.clear();
+  harnessDraft = undefined;
   server = new FakeServer();
   server.events.set("r1", runEvents("r1"));
   server.events.set("r2", runEvents("r2", { parentRunId: "r1", fromNodeId: "answer" }));
@@ -353,5 +358,163 @@ describe("run components", () => {
     expect((byId("run-button") as HTMLButtonElement).disabled).toBe(true);
     expect((byId("input-question") as HTMLTextAreaElement).disabled).toBe(true);
     expect(byId("readonly-note")?.textContent).toBe(EDITOR_ROLE_NEEDED);
+  });
+});
+
+describe("run inputs: remembered, presets, dataset rows, drafts", () => {
+  function change(el: HTMLSelectElement, value: string) {
+    act(() => {
+      el.value = value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  it("remembers the last inputs per workflow across a remount (a reload)", async () => {
+    mount();
+    type(byId("input-question") as HTMLTextAreaElement, "what is 6*7?");
+    type(byId("input-count") as HTMLInputElement, "5");
+    act(() => root.unmount());
+    container.remove();
+    mount();
+    expect((byId("input-question") as HTMLTextAreaElement).value).toBe("what is 6*7?");
+    expect((byId("input-count") as HTMLInputElement).value).toBe("5");
+  });
+
+  it("saves the form as a preset, loads and deletes one", async () => {
+    const stored: Array<{ id: string; name: string; inputs: Record<string, unknown> }> = [{ id: "p1", name: "hard one", inputs: { question: "17*23?", count: 9, other: 1 } }];
+    server.handlers["presets.list"] = () => stored;
+    server.handlers["presets.save"] = (input) => {
+      const { name, inputs } = input as { name: string; inputs: Record<string, unknown> };
+      const p = { id: `p${stored.length + 1}`, name, inputs };
+      stored.push(p);
+      return p;
+    };
+    server.handlers["presets.delete"] = (input) => {
+      stored.splice(stored.findIndex((p) => p.name === (input as { name: string }).name), 1);
+      return { ok: true };
+    };
+    vi.spyOn(window, "confirm").mockReturnValue(true);
+    mount();
+    await waitFor(() => expect(byId("preset-select")?.querySelectorAll("option").length).toBe(2));
+    change(byId("preset-select") as HTMLSelectElement, "hard one");
+    click(byId("preset-load"));
+    expect((byId("input-question") as HTMLTextAreaElement).value).toBe("17*23?");
+    expect((byId("input-count") as HTMLInputElement).value).toBe("9");
+    expect(byId("run-fill-note")?.textContent).toBe('Loaded preset "hard one": question, count (not inputs here: other)');
+
+    // Save as… refuses invalid values, then saves the typed (converted) inputs under a name.
+    type(byId("input-question") as HTMLTextAreaElement, "");
+    click(byId("preset-save-as"));
+    type(byId("preset-name") as HTMLInputElement, " mine ");
+    click(byId("preset-save"));
+    await waitFor(() => expect(byId("preset-message")?.textContent).toBe("Fix the inputs before saving them as a preset"));
+    expect(server.calls.some((c) => c.path === "presets.save")).toBe(false);
+    expect(byId("run-error")?.textContent).toBe("question is required");
+    type(byId("input-question") as HTMLTextAreaElement, "17*23?");
+    type(byId("input-count") as HTMLInputElement, "3");
+    click(byId("preset-save"));
+    await waitFor(() => expect(byId("preset-message")?.textContent).toBe('Saved preset "mine"'));
+    expect(server.calls.find((c) => c.path === "presets.save")?.input).toEqual({ workflowId: "qa", name: "mine", inputs: { question: "17*23?", count: 3 } });
+    await waitFor(() => expect((byId("preset-select") as HTMLSelectElement).value).toBe("mine"));
+
+    click(byId("preset-delete"));
+    await waitFor(() => expect(byId("preset-message")?.textContent).toBe('Deleted preset "mine"'));
+    expect(server.calls.find((c) => c.path === "presets.delete")?.input).toEqual({ workflowId: "qa", name: "mine" });
+  });
+
+  it("fills the form from a dataset row, and says so when a row has none of the inputs", async () => {
+    const rows = [{ question: "row one?", answer: "1" }, { question: "row two?", count: 4 }, { text: "nothing that matches" }];
+    server.handlers["datasets.list"] = () => [
+      { id: "d-other", name: "other", version: 1, rows: 1, hash: "h", fileName: "o.jsonl", createdAt: new Date().toISOString() },
+      { id: "d-qa", name: "qa", version: 2, rows: rows.length, hash: "h", fileName: "qa.jsonl", createdAt: new Date().toISOString() },
+    ];
+    server.handlers["datasets.get"] = (input) => {
+      const { nameOrId, offset } = input as { nameOrId: string; offset: number };
+      expect(nameOrId).toBe("d-qa");
+      return { id: "d-qa", name: "qa", version: 2, rows: rows.length, records: rows[offset] ? [{ index: offset, data: rows[offset] }] : [] };
+    };
+    mount();
+    const details = byId("dataset-row-tools") as HTMLDetailsElement;
+    act(() => {
+      details.open = true;
+      details.dispatchEvent(new Event("toggle"));
+    });
+    // The dataset named like the workflow is preselected.
+    await waitFor(() => expect((byId("dataset-row-select") as HTMLSelectElement).value).toBe("d-qa"));
+    click(byId("dataset-row-load"));
+    await waitFor(() => expect((byId("input-question") as HTMLTextAreaElement).value).toBe("row one?"));
+    expect(byId("run-fill-note")?.textContent).toBe("Filled from qa v2, row 1 of 3: question (not inputs here: answer)");
+    click(byId("dataset-row-next"));
+    await waitFor(() => expect((byId("input-count") as HTMLInputElement).value).toBe("4"));
+    expect((byId("input-question") as HTMLTextAreaElement).value).toBe("row two?");
+    click(byId("dataset-row-next"));
+    await waitFor(() => expect(byId("dataset-row-message")?.textContent).toContain("Row 3 of qa has none of this workflow's inputs (question, count); its fields: text"));
+    // The form keeps the last row that matched.
+    expect((byId("input-question") as HTMLTextAreaElement).value).toBe("row two?");
+  });
+
+  it("runs unsaved edits as a draft of the saved version, and waits while they have issues", async () => {
+    harnessDraft = { dirty: true, issues: 0, baseVersion: 3 };
+    server.events.set("r1", runEvents("r1", { draft: { baseVersion: 3 } }));
+    mount();
+    expect(byId("run-draft-note")?.textContent).toBe("Runs your unsaved edits (a draft of v3).");
+    type(byId("input-question") as HTMLTextAreaElement, "2+2");
+    click(byId("run-button"));
+    await waitFor(() => expect(byId("run-status")?.dataset.status).toBe("succeeded"));
+    expect(server.calls.find((c) => c.path === "runs.start")?.input).toEqual({ workflowId: "qa", inputs: { question: "2+2", count: 2 }, graph, baseVersion: 3 });
+    expect(byId("run-draft")?.textContent).toBe("draft unsaved edits of v3");
+    act(() => root.unmount());
+    container.remove();
+
+    harnessDraft = { dirty: true, issues: 2, baseVersion: 3 };
+    server.calls = [];
+    mount();
+    expect((byId("run-button") as HTMLButtonElement).disabled).toBe(true);
+    expect(byId("run-blocked-note")?.textContent).toBe("Fix the 2 validation issues to run what the canvas shows.");
+    act(() => byId("input-question")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, bubbles: true })));
+    await act(async () => new Promise((r) => setTimeout(r, 30)));
+    expect(server.calls.some((c) => c.path === "runs.start")).toBe(false);
+  });
+
+  it("shows a failed node's error before its output and a skipped node's reason", () => {
+    const failedRun = {
+      runId: "rf",
+      status: "failed" as const,
+      lastSeq: 5,
+      nodes: {
+        answer: { status: "failed" as const, error: { code: "PROVIDER_ERROR", message: "model refused" }, input: { question: "q" } },
+        out: { status: "skipped" as const, reason: 'upstream node "answer" failed' },
+      },
+    };
+    const queryClient = new QueryClient();
+    const client = createTRPCClient<AppRouter>({ links: [server.link] });
+    container = document.createElement("div");
+    document.body.appendChild(container);
+    root = createRoot(container);
+    act(() => {
+      root.render(
+        <QueryClientProvider client={queryClient}>
+          <TRPCProvider trpcClient={client} queryClient={queryClient}>
+            <AuthContext.Provider value={{ user: { name: "t", role: "editor", workflows: null }, signOut: () => undefined, expired }}>
+              <NodeRunDetails graph={graph} nodeId="answer" run={failedRun} first />
+              <div data-testid="skipped-node">
+                <NodeRunDetails graph={graph} nodeId="out" run={failedRun} />
+              </div>
+            </AuthContext.Provider>
+          </TRPCProvider>
+        </QueryClientProvider>,
+      );
+    });
+    const details = byId("node-run-details")!;
+    expect(details.dataset.position).toBe("first");
+    const error = byId("node-run-error")!;
+    const inputs = byId("node-run-inputs")!;
+    expect(error.textContent).toContain("PROVIDER_ERROR model refused");
+    // The error comes before the inputs and the timings.
+    expect(error.compareDocumentPosition(inputs) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(error.compareDocumentPosition(byId("node-run-timeline")!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const skipped = byId("skipped-node")!;
+    expect(skipped.querySelector('[data-testid="inspector-status"]')?.getAttribute("data-status")).toBe("skipped");
+    expect(skipped.querySelector('[data-testid="node-run-reason"]')?.textContent).toBe('Skipped: upstream node "answer" failed');
   });
 });

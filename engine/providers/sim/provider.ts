@@ -31,6 +31,7 @@ export function createSimProvider(opts: SimProviderOptions = {}): SimProvider {
     id: "sim",
     latencyScale,
     seed,
+    listModels: async () => ({ models: SIM_MODELS.map((m) => m.id), latencyMs: 0 }),
     async complete(request: CompletionRequest, options: CallOptions = {}): Promise<CompletionResponse> {
       const { signal } = options;
       throwIfAborted(signal);
