@@ -81,7 +81,7 @@ test("a promoted node shows production, an edit becomes a draft, runs use what t
   await page.getByTestId("input-question").fill(question);
   await page.getByTestId("run-button").click();
   const prodRun = await finishedRun(page);
-  await expect(page.getByTestId("run-params")).toContainText(`answer v${tuned.version}`);
+  await expect(page.getByTestId("run-params")).toContainText(`answer v${tuned.version} (production)`);
   expect(await runGraphPrompt(prodRun)).toBe(tuned.prompt);
 
   // Editing the prompt: first "will become a draft", then (after the autosave) "draft vM".
@@ -103,13 +103,13 @@ test("a promoted node shows production, an edit becomes a draft, runs use what t
   await page.getByTestId("run-draft").click();
   await expect(page.getByTestId("draft-run-started")).toBeVisible();
   const draftRun = await finishedRun(page, prodRun);
-  await expect(page.getByTestId("run-params")).toContainText(`answer v${draft}`);
+  await expect(page.getByTestId("run-params")).toContainText(`answer v${draft} (chosen for this run)`);
   expect(await runGraphPrompt(draftRun)).toBe(draftPrompt);
 
   // A normal run after that still uses production.
   await page.getByTestId("run-button").click();
   const againRun = await finishedRun(page, draftRun);
-  await expect(page.getByTestId("run-params")).toContainText(`answer v${tuned.version}`);
+  await expect(page.getByTestId("run-params")).toContainText(`answer v${tuned.version} (production)`);
   expect(await runGraphPrompt(againRun)).toBe(tuned.prompt);
 
   // Promote the draft from the inspector (with a reason): the canvas marker moves to vM.

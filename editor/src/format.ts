@@ -85,10 +85,11 @@ export function formatUsage(u: { promptTokens: number; completionTokens: number;
  * The parameter versions a run used, e.g. "answer v2 (production)". A run started normally uses
  * each AI node's production version; a re-run reuses its parent's versions.
  */
-export function formatParameterVersions(versions: Record<string, number> | null | undefined, rerun = false): string {
+export function formatParameterVersions(versions: Record<string, number> | null | undefined, rerun = false, overrides: readonly string[] = []): string {
   if (!versions) return "";
   const entries = Object.entries(versions).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return "";
-  const label = rerun ? "as in the parent run" : "production";
-  return entries.map(([node, v]) => `${node} v${v} (${label})`).join(", ");
+  // A version chosen for the run (a draft tried) is not production's: say so, whatever else applies.
+  const label = (node: string) => (overrides.includes(node) ? "chosen for this run" : rerun ? "as in the parent run" : "production");
+  return entries.map(([node, v]) => `${node} v${v} (${label(node)})`).join(", ");
 }

@@ -108,6 +108,8 @@ export interface RunState {
   fromNodeId?: string;
   /** AI node id → the parameter version the run used (from run.started). */
   parameterVersions?: Record<string, number>;
+  /** AI nodes whose version was chosen for this run (not production's), from run.started. */
+  parameterOverrides?: string[];
   /** Set for a run of an unsaved draft graph: the saved version it was edited from. */
   draft?: { baseVersion: number };
   /** True once a terminal event was folded. */
@@ -179,6 +181,7 @@ export function runReducer(state: RunState, action: RunAction): RunState {
       if (e.parentRunId !== undefined) next.parentRunId = e.parentRunId;
       if (e.fromNodeId !== undefined) next.fromNodeId = e.fromNodeId;
       if (e.parameterVersions !== undefined) next.parameterVersions = e.parameterVersions;
+      if (e.parameterOverrides !== undefined) next.parameterOverrides = e.parameterOverrides;
       if (e.draft !== undefined) next.draft = e.draft;
       break;
     case "run.paused":

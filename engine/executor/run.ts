@@ -71,6 +71,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
     parentRunId: opts.fromRun?.runId,
     fromNodeId: opts.fromRun?.nodeId,
     parameterVersions: opts.parameterVersions,
+    ...(opts.parameterOverrides?.length ? { parameterOverrides: opts.parameterOverrides } : {}),
     ...(opts.draft ? { draft: opts.draft } : {}),
   });
   if (reused) {

@@ -18,6 +18,8 @@ export interface RunOptions {
   fromRun?: { runId: string; nodeId: string };
   /** Recorded in run.started: which parameter version each AI node's config came from. */
   parameterVersions?: Record<string, number>;
+  /** Recorded in run.started: the AI nodes whose version was chosen for this run instead of production's. */
+  parameterOverrides?: string[];
   /** Recorded in run.started: the graph is an unsaved draft of the workflow's saved `baseVersion`. */
   draft?: { baseVersion: number };
   /** Defaults to the graph id (the CLI and server pass the stored workflow id). */

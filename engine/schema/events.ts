@@ -35,6 +35,8 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     fromNodeId: z.string().optional(),
     /** AI node id → the parameter version (v1, v2, …) the run used, when versions are managed. */
     parameterVersions: z.record(z.string(), z.number().int().positive()).optional(),
+    /** AI node ids whose version was chosen for this run (e.g. "run with this draft"), not production's. */
+    parameterOverrides: z.array(z.string()).optional(),
     /** Set for a run of an unsaved draft graph (the editor's "run what you see"): the saved version it was edited from. */
     draft: z.object({ baseVersion: z.number().int().positive() }).optional(),
   }),

@@ -49,7 +49,7 @@ async function versionsOf(id: string) {
 async function startedEvent(runId: string) {
   await app.services.runs.handle(runId)?.result;
   const [started] = await app.services.history.getEvents(runId, -1, 1);
-  return started as { type: string; parameterVersions?: Record<string, number> };
+  return started as { type: string; parameterVersions?: Record<string, number>; parameterOverrides?: string[] };
 }
 
 describe("effective parameters", () => {
@@ -107,6 +107,7 @@ describe("saving an edit of a managed field", () => {
     // A normal run still uses production v2.
     const { runId } = await app.caller.runs.start({ workflowId: "me_save", inputs: { question: "1+1?" } });
     expect((await startedEvent(runId)).parameterVersions).toEqual({ answer: 2 });
+    expect((await startedEvent(runId)).parameterOverrides).toBeUndefined();
     const run = await app.caller.runs.get({ runId });
     expect(answer(run.graph).config).toMatchObject({ prompt: "Tuned: {{ inputs.question }}", systemPrompt: "You are a helpful assistant." });
   });
@@ -186,6 +187,8 @@ describe("runs with a chosen parameter version", () => {
     await app.caller.workflows.update({ id: "me_run", graph: withAnswer(graph, { prompt: "Draft: {{ inputs.question }}" }) });
     const { runId } = await app.caller.runs.start({ workflowId: "me_run", inputs: { question: "2+2?" }, parameterVersions: { answer: 3 } });
     expect((await startedEvent(runId)).parameterVersions).toEqual({ answer: 3 });
+    // Recorded as chosen for this run, so no surface calls it production.
+    expect((await startedEvent(runId)).parameterOverrides).toEqual(["answer"]);
     const run = await app.caller.runs.get({ runId });
     expect(answer(run.graph).config).toMatchObject({ prompt: "Draft: {{ inputs.question }}", temperature: 0.4 });
 

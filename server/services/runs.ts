@@ -41,6 +41,7 @@ export class RunService {
       graph: resolved?.graph ?? graph,
       draft,
       parameterVersions: resolved && Object.keys(resolved.versions).length > 0 ? resolved.versions : undefined,
+      parameterOverrides: args.parameterVersions ? Object.keys(args.parameterVersions).filter((id) => resolved?.versions[id] !== undefined) : undefined,
       inputs: args.inputs,
       providers: this.deps.providers,
       history: this.deps.history,
@@ -60,6 +61,7 @@ export class RunService {
     const handle = await createRun({
       graph: parent.graph,
       parameterVersions: started?.type === "run.started" ? started.parameterVersions : undefined,
+      parameterOverrides: started?.type === "run.started" ? started.parameterOverrides : undefined,
       inputs: parent.inputs,
       providers: this.deps.providers,
       history: this.deps.history,

@@ -283,7 +283,7 @@ function FieldControl({
 function RunSummary({ run, streamStatus, streamError }: { run: RunState; streamStatus: string; streamError?: string }) {
   const running = run.status === "running" || run.status === "paused" || run.status === "pending";
   const live = running && !run.settled;
-  const params = formatParameterVersions(run.parameterVersions, run.parentRunId !== undefined);
+  const params = formatParameterVersions(run.parameterVersions, run.parentRunId !== undefined, run.parameterOverrides);
   return (
     <div className="run-summary" data-testid="run-summary" data-run-id={run.runId ?? undefined}>
       <div className="run-summary__row">

@@ -57,6 +57,8 @@ describe("format", () => {
     expect(formatParameterVersions({})).toBe("");
     expect(formatParameterVersions({ answer: 2 })).toBe("answer v2 (production)");
     expect(formatParameterVersions({ zeta: 1, answer: 3 })).toBe("answer v3 (production), zeta v1 (production)");
+    // A draft tried through "run with this draft" is not production.
+    expect(formatParameterVersions({ zeta: 1, answer: 3 }, false, ["answer"])).toBe("answer v3 (chosen for this run), zeta v1 (production)");
     expect(formatParameterVersions({ answer: 2 }, true)).toBe("answer v2 (as in the parent run)");
   });
 
