@@ -78,7 +78,8 @@ export function OptimizeDialog(props: { workflowId: string; nodeId: string; grap
   useEffect(() => {
     const el = dialogRef.current;
     const first = el?.querySelector<HTMLElement>('[data-testid="optimize-dataset"], form select, form input, form button');
-    first?.focus();
+    // When the datasets were already loaded, the effect above has focused Start: keep it there.
+    if (!autoFocus.current.settled) first?.focus();
     autoFocus.current.el = first ?? null;
     // A key or a pointer inside the dialog is the user at work (focus moves by a re-render are not).
     const touch = () => {
