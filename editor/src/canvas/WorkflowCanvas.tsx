@@ -31,7 +31,7 @@ import "./canvas.css";
 import { edgeTypes, type FlowEdge } from "./edges.js";
 import { syncFlowEdges, syncFlowNodes } from "./graph-to-flow.js";
 import { CanvasActionsContext, nodeTypes, type FlowNode } from "./nodes.js";
-import { boundsOf, COMPACT_ZOOM, ESTIMATED_HEIGHT, initialViewport, MAX_FIT_ZOOM, MAX_ZOOM, MIN_ZOOM, NODE_WIDTH, type Insets, type Viewport } from "./viewport.js";
+import { boundsOf, COMPACT_ZOOM, FAR_ZOOM, ESTIMATED_HEIGHT, initialViewport, MAX_FIT_ZOOM, MAX_ZOOM, MIN_ZOOM, NODE_WIDTH, type Insets, type Viewport } from "./viewport.js";
 import { useCanvasContextMenu } from "./ContextMenu.js";
 import { NOTE_NODE_TYPE, withNoteNodes } from "./note-flow.js";
 import { NoteNode } from "./NoteNode.js";
@@ -250,15 +250,28 @@ function Canvas({ runNodes, readOnly, preview, onSelectionChange, onOptimize, on
     const view = initialViewport(boundsOf(graph.nodes), area, insetsOf(leftInset), graph.nodes.length);
     setInitialView(view);
     setCompact(view.zoom < COMPACT_ZOOM);
+    setFar(view.zoom < FAR_ZOOM);
     // Once, on mount: later changes of the graph keep the user's view.
   }, []);
 
   // Zoomed out past readable text, nodes render as compact cards; they re-render only on crossing.
   const [compact, setCompact] = useState(false);
   const rfStore = useStoreApi<FlowNode, FlowEdge>();
+  // "Far" only hides titles with CSS: a class toggled on the wrapper (kept in a ref so that a
+  // re-render writes the same class), never a React re-render of 1,000 nodes.
+  const far = useRef(false);
+  const setFar = useCallback((on: boolean) => {
+    far.current = on;
+    wrapper.current?.classList.toggle("is-far", on);
+  }, []);
   // Until React Flow has its pan-zoom (and the opening viewport), its transform is the default one.
   useEffect(() => {
-    return rfStore.subscribe((s) => s.panZoom && setCompact(s.transform[2] < COMPACT_ZOOM));
+    return rfStore.subscribe((s) => {
+      if (!s.panZoom) return;
+      setCompact(s.transform[2] < COMPACT_ZOOM);
+      // Painting 1,000 unreadable titles dominated pan frames (npm run bench:editor): a class, not a re-render.
+      setFar(s.transform[2] < FAR_ZOOM);
+    });
   }, [rfStore]);
 
   const actions = useMemo(() => ({ readOnly: ro, onOptimize, compact }), [ro, onOptimize, compact]);
@@ -268,7 +281,7 @@ function Canvas({ runNodes, readOnly, preview, onSelectionChange, onOptimize, on
 
   return (
     <CanvasActionsContext.Provider value={actions}>
-      <div className={`canvas-inner${big ? " is-big" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+      <div className={`canvas-inner${big ? " is-big" : ""}${compact ? " is-compact" : ""}${far.current ? " is-far" : ""}`} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
         {initialView ? (
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}

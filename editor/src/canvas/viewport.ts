@@ -7,6 +7,8 @@ import type { NodeKind } from "../../../engine/browser.js";
 
 /** Below this zoom node text (13.5 px titles) is under ~6 px: nodes render as compact cards. */
 export const COMPACT_ZOOM = 0.45;
+/** Below this zoom even compact titles (30 px) are under ~6 px: they are not painted at all (a CSS class, no re-render). */
+export const FAR_ZOOM = 0.2;
 /** The smallest zoom a graph opens with when it is not large: 13.5 px titles show at ~10 px. */
 export const READABLE_ZOOM = 0.75;
 /** Fit-view zooms in at most this far (a 3-node graph must not fill the screen). */
