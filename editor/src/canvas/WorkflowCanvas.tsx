@@ -72,7 +72,7 @@ export interface CanvasApi {
   fitView(): void;
   /** The flow position at the centre of the visible canvas. */
   center(): { x: number; y: number };
-  /** Lays the document out with dagre (one undoable step) and fits the view; resolves once applied. */
+  /** Lays the document out (dagre up to 100 nodes, the layered layout above; one undoable step) and fits the view; resolves once applied. */
   autoLayout(): Promise<void>;
   /** Selects exactly these nodes. */
   select(nodeIds: string[]): void;

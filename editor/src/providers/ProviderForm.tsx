@@ -9,6 +9,7 @@ import { errorText } from "../parameters/errors.js";
 import { useTRPC } from "../trpc.js";
 import { apiKeyParam, formProblem, type KeyMode, type StoredProvider, type TestResult } from "./model.js";
 import { TestResultBox } from "./TestResultBox.js";
+import { useEscape } from "../shell/useEscape.js";
 import { invalidateProviderQueries } from "./useProviders.js";
 
 export interface ProviderFormProps {
@@ -32,6 +33,7 @@ export function ProviderForm({ editing, takenIds, onSaved, onCancel }: ProviderF
   const [allowPrivate, setAllowPrivate] = useState(editing?.allowPrivateNetwork ?? false);
   const [problem, setProblem] = useState<string | null>(null);
   const [tested, setTested] = useState<TestResult | null>(null);
+  useEscape(onCancel);
 
   const upsert = useMutation(trpc.providers.upsert.mutationOptions());
   const test = useMutation(trpc.providers.test.mutationOptions());
