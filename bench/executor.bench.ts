@@ -7,7 +7,7 @@ import { createProviderRegistry, prepareGraph, runGraph, sleep, type GraphInput,
 import { openDatabase } from "../server/db.js";
 import { createRunHistoryStore } from "../server/store/run-history.js";
 import { median, printTable } from "./timing.js";
-import { langgraphAvailable, langgraphChain, langgraphFanout } from "./langgraph.js";
+import { langgraphAvailable, langgraphChain, langgraphFanout, langgraphFanoutRunner } from "./langgraph.js";
 
 const waitProvider = (ms: number): Provider => ({
   id: "bench",
@@ -79,6 +79,8 @@ async function main() {
   console.log("\nExecutor overhead per step (median of reps), µs/step");
   printTable(["graph", "in-memory", "durable SQLite", "LangGraph.js", ""], rows);
 
+  await fanoutWidths(lg);
+
   const L = 10;
   const latency: string[][] = [];
   for (const [name, g, nominal, floorRun] of [
@@ -97,6 +99,58 @@ async function main() {
   if (!lg) console.log("\n(LangGraph.js not installed: `npm i --no-save @langchain/langgraph @langchain/core` to compare side by side.)");
   await db.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Per-step cost of a no-op parallel fan-out (in → W branches → join) at widths 10–1,000, ours and
+ * LangGraph.js interleaved per repetition (alternating which goes first). Targets (issue 13):
+ * width 1,000 ≤ 1.5× width 10, and ≤ 0.3× LangGraph at every width.
+ */
+async function fanoutWidths(lg: boolean): Promise<void> {
+  const widths = [10, 100, 1000];
+  const providers = createProviderRegistry([waitProvider(0)]);
+  const rows: string[][] = [];
+  const perStep = new Map<number, number>();
+  for (const w of widths) {
+    const prepared = prepareGraph(fanout(w, "noop"));
+    const reps = w >= 1000 ? 7 : w >= 100 ? 30 : 200;
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const runOurs = async () => {
+      const t = performance.now();
+      const r = await runGraph({ graph: prepared, inputs: {}, providers });
+      if (r.status !== "succeeded") throw new Error(`bench run failed: ${JSON.stringify(r.error)}`);
+      ours.push(performance.now() - t);
+    };
+    const lgOnce = lg ? langgraphFanoutRunner(w, 0) : undefined;
+    const runTheirs = async () => {
+      if (lgOnce) theirs.push(await lgOnce());
+    };
+    await runOurs(); // warm-up
+    for (let i = 0; i < reps; i++) {
+      if (i % 2) {
+        await runOurs();
+        await runTheirs();
+      } else {
+        await runTheirs();
+        await runOurs();
+      }
+    }
+    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const us = (mid(ours) * 1000) / (w + 2);
+    perStep.set(w, us);
+    const lgUs = lg ? (mid(theirs) * 1000) / (w + 2) : undefined;
+    const vsNarrow = us / perStep.get(widths[0])!;
+    rows.push([
+      String(w),
+      us.toFixed(1),
+      `${vsNarrow.toFixed(2)}× ${w === widths[0] ? "" : vsNarrow <= 1.5 ? "ok" : "MISSED"} (≤ 1.5×)`,
+      lgUs !== undefined ? lgUs.toFixed(1) : "n/a",
+      lgUs !== undefined ? `${(us / lgUs).toFixed(2)}× ${us / lgUs <= 0.3 ? "ok" : "MISSED"} (≤ 0.3×)` : "n/a",
+    ]);
+  }
+  console.log("\nNo-op parallel fan-out, µs per step (median, interleaved with LangGraph.js)");
+  printTable(["width", "Flowtune", "÷ width 10", "LangGraph.js", "Flowtune ÷ LangGraph"], rows);
 }
 
 function ratio(ms: number, floor: number): string {

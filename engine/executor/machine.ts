@@ -1,4 +1,4 @@
-import { enqueueActions, fromCallback, setup, stopChild } from "xstate";
+import { fromCallback, sendTo, setup } from "xstate";
 import type { ErrorInfo } from "../schema/events.js";
 import { runNodeJob } from "./node-runner.js";
 import type { LaunchJob, NodeActorOutput, RunCore } from "./run-core.js";
@@ -13,13 +13,20 @@ export type RunMachineEvent =
 
 type NodeDone = { type: "NODE_DONE"; actorId: string } & NodeActorOutput;
 
+type Launch = { type: "LAUNCH"; jobs: LaunchJob[] };
+
 /**
- * One node execution as an actor: runs the node job and reports back to the run (failures are
- * data, never rejections). A callback actor rather than fromPromise: it costs no extra
- * AbortController, and a stopped actor's late result is dropped by XState.
+ * The run's node executions, as one long-lived actor: it runs each launched job and reports back
+ * to the run (failures are data, never rejections). One actor rather than one per node: XState
+ * copies the children map on every spawn and stop, which made a 1,000-wide fan-out quadratic.
+ * When the run reaches a final state the pool is stopped and late results are dropped.
  */
-export const nodeActor = fromCallback<NodeDone, LaunchJob>(({ input, sendBack }) => {
-  void runNodeJob(input).then((result) => sendBack({ type: "NODE_DONE", actorId: input.actorId, nodeId: input.node.id, result }));
+export const nodePool = fromCallback<Launch>(({ sendBack, receive }) => {
+  receive(({ jobs }) => {
+    for (const job of jobs) {
+      void runNodeJob(job).then((result) => sendBack({ type: "NODE_DONE", actorId: job.actorId, nodeId: job.node.id, result } satisfies NodeDone));
+    }
+  });
 });
 
 function continues(core: RunCore, nodeId: string): boolean {
@@ -38,22 +45,17 @@ export const runMachine = setup({
     input: {} as { core: RunCore },
     events: {} as RunMachineEvent,
   },
-  actors: { node: nodeActor },
+  actors: { pool: nodePool },
   guards: {
     failedHard: ({ context }) => context.core.failure !== undefined,
     finished: ({ context }) => context.core.finished(),
   },
   actions: {
-    launch: enqueueActions(({ context, enqueue }) => {
-      for (const job of context.core.takeLaunchable()) enqueue.spawnChild("node", { id: job.actorId, input: job });
-    }),
+    launch: sendTo("pool", ({ context }): Launch => ({ type: "LAUNCH", jobs: context.core.takeLaunchable() })),
     settle: ({ context, event }) => {
       const done = event as NodeDone;
       context.core.complete(done, continues(context.core, done.nodeId));
     },
-    // XState copies the children map on every spawn: removing each node actor as it finishes
-    // keeps a step O(in-flight), not O(run).
-    reap: stopChild(({ event }) => (event as NodeDone).actorId),
     fireJoin: ({ context, event }) => {
       const { nodeId } = event as { nodeId: string };
       context.core.apply(context.core.scheduler.fireJoinEarly(nodeId));
@@ -63,6 +65,7 @@ export const runMachine = setup({
   id: "run",
   context: ({ input }) => ({ core: input.core }),
   initial: "running",
+  invoke: { id: "pool", src: "pool" },
   on: {
     CANCEL: { target: ".cancelled", actions: ({ context, event }) => (context.cancelReason = event.reason) },
     TIMEOUT: { target: ".failed", actions: ({ context, event }) => (context.error = event.error) },
@@ -75,7 +78,7 @@ export const runMachine = setup({
         { guard: "finished", target: "succeeded" },
       ],
       on: {
-        NODE_DONE: { actions: ["reap", "settle", "launch"] },
+        NODE_DONE: { actions: ["settle", "launch"] },
         JOIN_TIMEOUT: { actions: ["fireJoin", "launch"] },
         PAUSE: "paused",
       },
@@ -84,7 +87,7 @@ export const runMachine = setup({
       entry: ({ context }) => context.core.bus.emit({ type: "run.paused" }),
       always: [{ guard: "failedHard", target: "failed" }],
       on: {
-        NODE_DONE: { actions: ["reap", "settle"] },
+        NODE_DONE: { actions: "settle" },
         JOIN_TIMEOUT: { actions: "fireJoin" },
         RESUME: { target: "running", actions: ({ context }) => context.core.bus.emit({ type: "run.resumed" }) },
       },

@@ -32,6 +32,11 @@ export class RunCore {
   /** The error of each node that failed, for the run result. */
   readonly nodeErrors = new Map<string, ErrorInfo>();
   private readonly groupRunning = new Map<string, number>();
+  /** Branches waiting for a slot in their group, per group key (FIFO). */
+  private readonly waiting = new Map<string, Fifo>();
+  private waitingCount = 0;
+  /** Groups that freed a slot since the last launch. */
+  private readonly freed = new Set<string>();
   private readonly cancelledByJoin = new Set<string>();
   private launches = 0;
 
@@ -63,29 +68,57 @@ export class RunCore {
   /** Takes the ready nodes that may start now (concurrency caps respected), marking them running. */
   takeLaunchable(): LaunchJob[] {
     const jobs: LaunchJob[] = [];
-    const deferred: string[] = [];
-    for (const nodeId of this.ready.splice(0)) {
-      const group = this.groupOf(nodeId);
-      if (group && (this.groupRunning.get(group.key) ?? 0) >= group.cap) {
-        deferred.push(nodeId);
-        if (this.scheduler.status.get(nodeId) !== "queued") {
-          this.scheduler.status.set(nodeId, "queued");
-          this.bus.emit({ type: "node.queued", nodeId });
-        }
-        continue;
+    // Groups that freed a slot first: their waiting branches became ready before any new arrival.
+    for (const key of this.freed) {
+      const queue = this.waiting.get(key);
+      while (queue && queue.size() > 0 && (this.groupRunning.get(key) ?? 0) < this.capOf(queue.peek())) {
+        const nodeId = queue.take();
+        this.waitingCount--;
+        this.groupRunning.set(key, (this.groupRunning.get(key) ?? 0) + 1);
+        jobs.push(this.makeJob(nodeId));
       }
-      if (group) this.groupRunning.set(group.key, (this.groupRunning.get(group.key) ?? 0) + 1);
+    }
+    this.freed.clear();
+    for (const nodeId of this.ready.splice(0)) {
+      const group = this.index.groups.get(nodeId);
+      if (group) {
+        const queue = this.waiting.get(group.key);
+        // FIFO per group: a new branch never overtakes one already waiting.
+        if ((this.groupRunning.get(group.key) ?? 0) >= group.cap || (queue && queue.size() > 0)) {
+          this.wait(group.key, nodeId);
+          continue;
+        }
+        this.groupRunning.set(group.key, (this.groupRunning.get(group.key) ?? 0) + 1);
+      }
       jobs.push(this.makeJob(nodeId));
     }
-    this.ready.push(...deferred);
     return jobs;
+  }
+
+  private capOf(nodeId: string): number {
+    return this.index.groups.get(nodeId)!.cap;
+  }
+
+  // Queues a branch of a full group (status "queued", reported once).
+  private wait(key: string, nodeId: string): void {
+    let queue = this.waiting.get(key);
+    if (!queue) this.waiting.set(key, (queue = new Fifo()));
+    queue.push(nodeId);
+    this.waitingCount++;
+    if (this.scheduler.status.get(nodeId) !== "queued") {
+      this.scheduler.status.set(nodeId, "queued");
+      this.bus.emit({ type: "node.queued", nodeId });
+    }
   }
 
   /** Records a finished node actor and propagates its result. */
   complete({ nodeId, result }: NodeActorOutput, continueOnError: boolean): void {
     this.inFlight.delete(nodeId);
-    const group = this.groupOf(nodeId);
-    if (group) this.groupRunning.set(group.key, this.groupRunning.get(group.key)! - 1);
+    const group = this.index.groups.get(nodeId);
+    if (group) {
+      this.groupRunning.set(group.key, this.groupRunning.get(group.key)! - 1);
+      this.freed.add(group.key);
+    }
     if (result.ok) {
       const { outcome } = result;
       addUsage(this.usage, outcome.usage);
@@ -139,7 +172,7 @@ export class RunCore {
 
   /** True when nothing runs and nothing waits: the run is over. */
   finished(): boolean {
-    return this.inFlight.size === 0 && this.ready.length === 0;
+    return this.inFlight.size === 0 && this.ready.length === 0 && this.waitingCount === 0;
   }
 
   private makeJob(nodeId: string): LaunchJob {
@@ -191,12 +224,28 @@ export class RunCore {
     }
   }
 
-  private groupOf(nodeId: string): { key: string; cap: number } | undefined {
-    const edges = this.index.inEdges.get(nodeId)!.filter((e) => e.kind === "parallel" && !e.map);
-    if (edges.length === 0) return undefined;
-    const source = edges[0].source;
-    const caps = this.index.outEdges.get(source)!.flatMap((e) => (e.kind === "parallel" && !e.map ? [e.maxConcurrency] : []));
-    return { key: source, cap: Math.min(...caps) };
+}
+
+/** A queue with O(1) take (Array#shift is O(n) on long queues). */
+class Fifo {
+  private items: string[] = [];
+  private head = 0;
+  push(id: string): void {
+    this.items.push(id);
+  }
+  peek(): string {
+    return this.items[this.head];
+  }
+  take(): string {
+    const id = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return id;
+  }
+  size(): number {
+    return this.items.length - this.head;
   }
 }
 

@@ -93,8 +93,7 @@ export class Scheduler {
 
   /** The parallel map edge feeding a node, if it is mapped over a list. */
   mapEdge(nodeId: string): ParallelEdge | undefined {
-    const e = this.index.inEdges.get(nodeId)!.find((x) => x.kind === "parallel" && x.map);
-    return e as ParallelEdge | undefined;
+    return this.index.mapEdges.get(nodeId);
   }
 
   private applySettlement(nodeId: string, s: Settlement, step: Step): void {
@@ -147,7 +146,7 @@ export class Scheduler {
   private recordResponses(aggId: string, e: GraphEdge, source: string, s: Settlement, active: boolean, step: Step): void {
     if (this.fired.has(aggId)) return;
     const list = this.responses.get(aggId)!;
-    const order = this.index.inEdges.get(aggId)!.indexOf(e);
+    const order = this.index.inEdgeOrder.get(e.id)!;
     if (active && s.status === "succeeded" && Array.isArray(s.output) && this.mapEdge(source)) {
       // A mapped node contributes one response per item, in item order.
       s.output.forEach((value, i) => {

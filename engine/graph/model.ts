@@ -1,4 +1,12 @@
-import type { Graph, GraphEdge, GraphNode } from "../schema/graph.js";
+import type { Graph, GraphEdge, GraphNode, ParallelEdge } from "../schema/graph.js";
+
+/** The concurrency group a node belongs to: the branches of one parallel fan-out share a cap. */
+export interface ConcurrencyGroup {
+  /** The fan-out's source node id. */
+  key: string;
+  /** The smallest maxConcurrency among the source's parallel (non-map) edges. */
+  cap: number;
+}
 
 /** A graph with adjacency indexes built once, so scheduling never scans the whole graph. */
 export interface GraphIndex {
@@ -7,6 +15,12 @@ export interface GraphIndex {
   edges: Map<string, GraphEdge>;
   inEdges: Map<string, GraphEdge[]>;
   outEdges: Map<string, GraphEdge[]>;
+  /** Edge id → its position among its target's in-edges (join responses are ordered by it). */
+  inEdgeOrder: Map<string, number>;
+  /** Node id → its concurrency group, for branches of a parallel (non-map) fan-out. */
+  groups: Map<string, ConcurrencyGroup>;
+  /** Node id → the parallel map edge feeding it, for nodes mapped over a list. */
+  mapEdges: Map<string, ParallelEdge>;
 }
 
 /** Builds in/out edge indexes. Edges whose ends are missing are left out (validation reports them). */
@@ -25,7 +39,23 @@ export function indexGraph(graph: Graph): GraphIndex {
     outEdges.get(e.source)!.push(e);
     inEdges.get(e.target)!.push(e);
   }
-  return { graph, nodes, edges, inEdges, outEdges };
+  // Precomputed once so that each scheduling step is O(1) per edge, whatever the fan-out width.
+  const inEdgeOrder = new Map<string, number>();
+  const groups = new Map<string, ConcurrencyGroup>();
+  const mapEdges = new Map<string, ParallelEdge>();
+  const capOf = new Map<string, number>();
+  for (const [id, list] of outEdges) {
+    const caps = list.flatMap((e) => (e.kind === "parallel" && !e.map ? [e.maxConcurrency] : []));
+    if (caps.length) capOf.set(id, Math.min(...caps));
+  }
+  for (const [id, list] of inEdges) {
+    list.forEach((e, i) => inEdgeOrder.set(e.id, i));
+    const fan = list.find((e) => e.kind === "parallel" && !e.map);
+    if (fan) groups.set(id, { key: fan.source, cap: capOf.get(fan.source)! });
+    const map = list.find((e): e is ParallelEdge => e.kind === "parallel" && Boolean(e.map));
+    if (map) mapEdges.set(id, map);
+  }
+  return { graph, nodes, edges, inEdges, outEdges, inEdgeOrder, groups, mapEdges };
 }
 
 /**
