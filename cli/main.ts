@@ -3,6 +3,7 @@ import { createAppServices, type AppServices } from "../server/services/app.js";
 import { loginUrlCommand, tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "./commands/auth.js";
 import { batchCommand } from "./commands/batch.js";
 import { datasetImportCommand, datasetListCommand } from "./commands/dataset.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { auditCommand, diffCommand, paramsCommand, promoteCommand, rollbackCommand } from "./commands/params.js";
 import { candidatesCommand, optimizeCommand, type OptimizeFlags } from "./commands/optimize.js";
 import { runCommand } from "./commands/run.js";
@@ -89,6 +90,9 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
   program.command("login-url").option("--name <name>", "who signs in with it", "owner").option("--role <role>", "viewer | editor | admin", "admin").option("--json", "JSON output")
     .description("print a one-time sign-in link for the editor (FLOWTUNE_PUBLIC_URL or FLOWTUNE_HOST/FLOWTUNE_PORT)")
     .action(wrap((o: { name?: string; role?: string; json?: boolean }) => loginUrlCommand(o, services)));
+  program.command("mcp").option("--token <token>", "act as this API token (default: FLOWTUNE_TOKEN, else the local user, admin)")
+    .description("serve the MCP tools on stdio for an agent (docs/mcp.md); stdout carries only the protocol")
+    .action(wrap((o: { token?: string }) => mcpCommand(o, services)));
   return program;
 }
 

@@ -192,6 +192,8 @@ const PROCEDURES: ProcedureRow[] = [
   { path: "optimizations.cancel", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }) },
   // Resuming a completed optimization is a CONFLICT (domain), which still proves auth let it through.
   { path: "optimizations.resume", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }), strict: false },
+  // Finalizing the completed optimization again replaces its notes.
+  { path: "optimizations.finalize", type: "mutation", role: "editor", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId, notes: "authz test" }) },
   { path: "optimizations.candidates", type: "query", role: "viewer", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }) },
   { path: "optimizations.progress", type: "subscription", role: "viewer", scope: "workflow", input: (f) => ({ runId: f.qaOptimizationId }) },
   // Saving the baseline (candidate 0) is idempotent: it is v1 already.

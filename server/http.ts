@@ -3,6 +3,7 @@
  *   /trpc/*       the tRPC API (queries and mutations over HTTP, subscriptions over SSE)
  *   /api/health   liveness probe (JSON)
  *   /api/*        the REST API for scripts and CI (server/rest; /api/openapi.json describes it)
+ *   /mcp          the MCP server over streamable HTTP, bearer token only (server/mcp/http.ts; docs/mcp.md)
  *   anything else the built editor from dist/editor, with a fallback to index.html for
  *                 client-side routes.
  */
@@ -13,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { authenticateRequest } from "./auth/http.js";
+import { createMcpHttpHandler, MCP_PATH } from "./mcp/http.js";
 import { createRestHandler } from "./rest/router.js";
 import { appRouter } from "./router.js";
 import type { AppServices } from "./services/app.js";
@@ -75,11 +77,16 @@ export function createFlowtuneServer(opts: FlowtuneServerOptions): http.Server {
     },
   });
   const restHandler = createRestHandler(opts.services, { onError: opts.onError });
+  const mcpHandler = createMcpHttpHandler(opts.services, { onError: opts.onError });
 
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname.startsWith("/trpc/")) {
       trpcHandler(req, res);
+      return;
+    }
+    if (url.pathname === MCP_PATH) {
+      void mcpHandler(req, res);
       return;
     }
     if (url.pathname === "/api/health") {

@@ -11,6 +11,8 @@ const editor = procedure("editor");
 const RunId = z.string().min(1).max(200);
 const RunRef = z.object({ runId: RunId });
 const Status = z.enum(["running", "completed", "failed", "cancelled", "interrupted"]);
+/** Closing notes of a finalized optimization: free text, at most 20 000 characters. */
+const OptimizationNotes = z.string().trim().min(1, "notes must not be empty").max(20_000);
 
 /** An SSE `lastEventId` is the `seq` of the last progress event the client saw. */
 const LastEventId = z
@@ -114,6 +116,17 @@ export const optimizationsRouter = router({
         ctx.access.unlimited(`adding a version to the shared dataset "${name}"`);
       }
       return importExampleDataset(ctx.services.datasets, input.ref);
+    }),
+
+  /**
+   * Finalizes a run that is no longer running with closing notes (what was learned, what was
+   * promoted); finalizing again replaces them. CONFLICT while the run is running.
+   */
+  finalize: editor
+    .input(RunRef.extend({ notes: OptimizationNotes }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.access.optimization(input.runId);
+      return ctx.services.optimizer.finalize(input.runId, input.notes);
     }),
 
   candidates: viewer

@@ -271,6 +271,11 @@ export class OptimizationService {
     return { candidates, nextCursor: page.nextCursor };
   }
 
+  /** Records closing notes on a finished (completed, failed, cancelled or interrupted) run; CONFLICT while it runs. */
+  finalize(runId: string, notes: string): Promise<OptimizationRunRecord> {
+    return this.deps.optimizations.finalizeRun(runId, notes);
+  }
+
   /**
    * Progress events with seq > afterSeq, then live ones until the run ends. A run not followed
    * in memory (finished long ago, or by another process) yields one event with its stored state.

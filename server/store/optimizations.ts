@@ -64,6 +64,8 @@ export interface OptimizationRunRecord {
   stopReason: string | null;
   /** True when the budget ended the run (the stop reason says so). */
   budgetExhausted: boolean;
+  /** Closing notes of a finalized run (`finalize`); absent until then. */
+  notes?: string;
 }
 
 export interface CandidateInput {
@@ -173,6 +175,8 @@ export interface OptimizationStore {
   reopenRun(runId: string): Promise<OptimizationRunRecord>;
   /** What a resume needs: the run (config, …) and every stored candidate, in index order. */
   resumeState(runId: string): Promise<{ run: OptimizationRunRecord; candidates: CandidateRecord[] }>;
+  /** Finalizes a run that is not running with closing notes (replacing earlier ones); CONFLICT while it runs, NOT_FOUND for an unknown run. */
+  finalizeRun(runId: string, notes: string): Promise<OptimizationRunRecord>;
 }
 
 type RunRow = {
@@ -196,6 +200,7 @@ type RunRow = {
   ownerId: string | null;
   createdBy: string | null;
   stopReason: string | null;
+  notes: string | null;
 };
 
 type CandidateRow = {
@@ -245,6 +250,7 @@ function toRun(row: RunRow): OptimizationRunRecord {
   const error = fromJsonText<ErrorInfo>(row.error);
   // Rows stored before errors were sanitized may still carry paths or source excerpts.
   if (error !== undefined) record.error = sanitizeErrorInfo(error);
+  if (row.notes !== null) record.notes = row.notes;
   return record;
 }
 
@@ -581,6 +587,16 @@ export function createOptimizationStore(prisma: PrismaClient, options: Optimizat
       if (!row) throw new FlowtuneError("NOT_FOUND", `optimization run ${runId} not found`);
       const { candidates, ...run } = row;
       return { run: toRun(run), candidates: candidates.map(toCandidate) };
+    },
+
+    async finalizeRun(runId, notes) {
+      // Conditional: a run that is (or was just set) running keeps going without notes.
+      const { count } = await withDbRetry(() => prisma.optimizationRun.updateMany({ where: { id: runId, status: { not: "running" } }, data: { notes } }));
+      const row = await mustGetRun(runId);
+      if (count === 0) {
+        throw new FlowtuneError("CONFLICT", `optimization run ${runId} is still running: wait until it finishes (or cancel it), then finalize it`, { field: "runId" });
+      }
+      return toRun(row);
     },
   };
 }

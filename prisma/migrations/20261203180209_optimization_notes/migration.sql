@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OptimizationRun" ADD COLUMN "notes" TEXT;
