@@ -157,10 +157,15 @@ function isFile(p: string): boolean {
 }
 
 function sendFile(file: string, req: http.IncomingMessage, res: http.ServerResponse, immutable: boolean): void {
-  const { size } = statSync(file);
+  // Precompressed at build (scripts/precompress-plugin.ts): send the smallest the client accepts.
+  const encoding = acceptedEncodings(req.headers["accept-encoding"]).find((e) => isFile(`${file}.${ENCODING_EXT[e]}`));
+  const sent = encoding ? `${file}.${ENCODING_EXT[encoding]}` : file;
+  const { size } = statSync(sent);
   res.writeHead(200, {
     "content-type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
     "content-length": size,
+    ...(encoding ? { "content-encoding": encoding } : {}),
+    vary: "Accept-Encoding",
     // Vite fingerprints everything under assets/; index.html must always be revalidated.
     "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     "x-content-type-options": "nosniff",
@@ -169,9 +174,26 @@ function sendFile(file: string, req: http.IncomingMessage, res: http.ServerRespo
     res.end();
     return;
   }
-  createReadStream(file)
+  createReadStream(sent)
     .on("error", () => res.destroy())
     .pipe(res);
+}
+
+const ENCODING_EXT = { br: "br", gzip: "gz" } as const;
+type Encoding = keyof typeof ENCODING_EXT;
+
+/** The precompressed encodings an Accept-Encoding header allows, best first (br, then gzip; `q=0` refuses). */
+export function acceptedEncodings(header: string | string[] | undefined): Encoding[] {
+  const text = (Array.isArray(header) ? header.join(",") : (header ?? "")).slice(0, 1024).toLowerCase();
+  const q = new Map<string, number>();
+  for (const part of text.split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const value = qParam ? Number(qParam.slice(2)) : 1;
+    if (name) q.set(name.trim(), Number.isFinite(value) ? value : 0);
+  }
+  const star = q.get("*");
+  return (["br", "gzip"] as const).filter((e) => (q.get(e) ?? star ?? 0) > 0);
 }
 
 export interface RunningServer {
