@@ -44,6 +44,16 @@ export interface ResourceLimits {
   runInputChars: number;
   /** Items of the list one parallel map edge runs its target over. */
   mapItems: number;
+  /** Bytes of one `http` tool response body read; a longer body fails that tool call. */
+  toolHttpResponseBytes: number;
+  /** Milliseconds one `http` tool request may take, body included. */
+  toolHttpTimeoutMs: number;
+  /** Milliseconds all tool calls of one AI node execution may take together. */
+  toolTotalMs: number;
+  /** Characters of the arguments a model passes to one tool call (as JSON). */
+  toolArgumentChars: number;
+  /** Characters of one tool result handed back to the model (longer ones are truncated with a marker). */
+  toolResultChars: number;
 }
 
 /** The defaults, as documented. */
@@ -67,6 +77,11 @@ export const DEFAULT_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   simInputChars: 100_000,
   runInputChars: 1_000_000,
   mapItems: 10_000,
+  toolHttpResponseBytes: 1_000_000,
+  toolHttpTimeoutMs: 10_000,
+  toolTotalMs: 60_000,
+  toolArgumentChars: 20_000,
+  toolResultChars: 20_000,
 });
 
 /** Limits that may only be lowered: the graph format itself caps each template field at this many characters. */

@@ -61,7 +61,7 @@ describe("workflows API and the strict graph format", () => {
   it("create: unknown fields on a node's config, a node, an edge and the graph → 400 naming each path; nothing is written", async () => {
     const g = qaAs("strict_create");
     const answer = g.nodes.find((n) => n.id === "answer")!;
-    Object.assign(answer.config, { tools: [{ name: "search" }], maxToolCalls: 3, memory: { kind: "buffer" } });
+    Object.assign(answer.config, { toolChoice: "auto", maxTokenz: 3, memory: { kind: "buffer" } });
     Object.assign(g.nodes[0], { collapsed: true });
     Object.assign(g.edges[0], { weight: 2 });
     g.owner = "me";
@@ -71,8 +71,8 @@ describe("workflows API and the strict graph format", () => {
     const where = r.issues.map((i) => [i.nodeId ?? i.edgeId ?? "(graph)", i.field]);
     expect(where).toEqual(
       expect.arrayContaining([
-        ["answer", "config.tools"],
-        ["answer", "config.maxToolCalls"],
+        ["answer", "config.toolChoice"],
+        ["answer", "config.maxTokenz"],
         ["answer", "config.memory"],
         [g.nodes[0].id, "collapsed"],
         [g.edges[0].id, "weight"],
@@ -93,6 +93,26 @@ describe("workflows API and the strict graph format", () => {
     const imp = await refusal(client.workflows.import.mutate({ json: JSON.stringify(g) }));
     expect(imp).toMatchObject({ status: 400, issues: [{ nodeId: "answer", field: "config.maxToken" }] });
     expect((await client.workflows.versions.list.query({ id: "strict_update" })).map((v) => v.version)).toEqual([1]);
+  });
+
+  it("tools on an AI node: well-formed ones are saved and come back; a malformed tool → 400 naming the node and field", async () => {
+    const calc = { kind: "expression", name: "calc", description: "Evaluates arithmetic.", expression: "expression|calc", parameters: { type: "object", properties: { expression: { type: "string" } }, required: ["expression"] } };
+    const g = qaAs("strict_tools");
+    Object.assign(g.nodes.find((n) => n.id === "answer")!.config, { tools: [calc], maxToolCalls: 3, toolInstructions: "Use the calculator." });
+    await client.workflows.create.mutate({ graph: g });
+    const stored = (await client.workflows.get.query({ id: "strict_tools" })).graph;
+    expect(stored.nodes.find((n) => n.id === "answer")!.config).toMatchObject({ tools: [{ name: "calc", kind: "expression" }], maxToolCalls: 3, toolInstructions: "Use the calculator." });
+    const bad = qaAs("strict_tools");
+    Object.assign(bad.nodes.find((n) => n.id === "answer")!.config, { tools: [calc, { ...calc, parameters: { type: "object", properties: { x: { type: "strnig" } } } }], maxToolCalls: 0 });
+    const r = await refusal(client.workflows.update.mutate({ id: "strict_tools", graph: bad }));
+    expect(r.status).toBe(400);
+    expect(r.issues.map((i) => [i.nodeId, i.field])).toEqual(
+      expect.arrayContaining([
+        ["answer", "config.tools.1.parameters.properties.x.type"],
+        ["answer", "config.maxToolCalls"],
+      ]),
+    );
+    expect((await client.workflows.versions.list.query({ id: "strict_tools" })).map((v) => v.version)).toEqual([1]);
   });
 
   it("NUL, a right-to-left override or a lone surrogate in a name or label → 400 naming the field and the character", async () => {

@@ -96,6 +96,12 @@ function printEvent(e: RunEvent): void {
     case "node.cancelled":
       err.write(`  ${statusText("cancelled", err)} ${e.nodeId} (${e.reason})\n`);
       break;
+    case "node.tool_call":
+      err.write(`  tool call ${e.nodeId} → ${e.tool}(${cell(JSON.stringify(e.arguments) ?? "", 80)})\n`);
+      break;
+    case "node.tool_result":
+      err.write(`  tool      ${e.nodeId} ← ${e.tool} ${formatDuration(e.durationMs)}: ${e.error !== undefined ? `error: ${cell(e.error, 100)}` : cell(typeof e.result === "string" ? e.result : (JSON.stringify(e.result) ?? ""), 80)}\n`);
+      break;
     default:
   }
 }

@@ -1,7 +1,7 @@
 import { FlowtuneError, NodeExecutionError, errorMessage, type ErrorCode } from "../errors.js";
 import type { GraphIndex } from "../graph/model.js";
 import { nodeDefinition } from "../nodes/registry.js";
-import type { NodeOutcome } from "../nodes/types.js";
+import type { NodeEventBody, NodeOutcome } from "../nodes/types.js";
 import { raceAbort, withRetry } from "../providers/retry.js";
 import { forEachConcurrent } from "../util/pool.js";
 import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
@@ -65,10 +65,11 @@ export async function runNodeJob(job: NodeJob): Promise<NodeJobResult> {
 }
 
 // One attempt, bounded by the node's timeout; the node's own signal aborts in-flight provider calls.
-async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, parent: AbortSignal): Promise<NodeOutcome> {
+async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, parent: AbortSignal, item?: number): Promise<NodeOutcome> {
   const def = nodeDefinition(job.node.kind);
   const timeoutMs = job.node.timeoutMs;
-  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner });
+  const emit = (e: NodeEventBody) => job.emit({ ...e, nodeId: job.node.id, ...(item !== undefined ? { index: item } : {}) } as RunEventBody);
+  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner, emit });
   const ctl = new AbortController();
   const onParent = () => ctl.abort(parent.reason);
   parent.addEventListener("abort", onParent, { once: true });
@@ -77,7 +78,7 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
     timeoutMs,
   );
   try {
-    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner }), ctl.signal);
+    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner, emit }), ctl.signal);
   } finally {
     clearTimeout(timer);
     parent.removeEventListener("abort", onParent);
@@ -104,7 +105,7 @@ async function runMapped(job: NodeJob, attempt: number): Promise<{ outcome: Node
     job.emit({ type: "node.item.started", nodeId, index: i, attempt, input: items[i] });
     try {
       // Raced so that a stopped sibling settles at once and the node's events end in order.
-      const out = await raceAbort(attemptOnce(job, items[i], scope, signal), signal);
+      const out = await raceAbort(attemptOnce(job, items[i], scope, signal, i), signal);
       results[i] = out.output;
       addUsage(usage, out.usage);
       cost += out.costUsd ?? 0;

@@ -76,7 +76,7 @@ export function graph(nodes: unknown[], edges: Array<[string, string, string?, R
 export function statuses(events: RunEvent[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of events) {
-    if (e.type.startsWith("node.") && !e.type.startsWith("node.item.") && e.type !== "node.partial" && e.type !== "node.retrying") {
+    if (e.type.startsWith("node.") && !e.type.startsWith("node.item.") && e.type !== "node.partial" && e.type !== "node.retrying" && !e.type.startsWith("node.tool_")) {
       out[(e as { nodeId: string }).nodeId] = e.type.slice(5);
     }
   }

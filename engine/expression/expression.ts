@@ -124,5 +124,33 @@ export function evaluateCondition(source: string, context: Record<string, unknow
   }
 }
 
+/**
+ * Evaluates an expression to its value (expression tools), work bounded by expressionWorkChars like
+ * conditions; a nested evaluation (the `calc` transform) shares its caller's budget.
+ */
+export function evaluateExpression(source: string, context: Record<string, unknown>): unknown {
+  const expr = compileExpression(source);
+  const nested = budget !== Infinity;
+  if (!nested) {
+    charged = 0;
+    budget = limits().expressionWorkChars;
+  }
+  try {
+    return expr.evalSync(context);
+  } catch (err) {
+    if (err instanceof ExpressionError) throw err;
+    throw new ExpressionError(`cannot evaluate ${JSON.stringify(source)}: ${(err as Error).message}`);
+  } finally {
+    if (!nested) budget = Infinity;
+  }
+}
+
+// `"(12 + 5) * 3"|calc`: an arithmetic expression written as text (by a model) evaluated with nothing in scope.
+jexl.addTransform("calc", (v: unknown) => {
+  const result = evaluateExpression(text(v), {});
+  if (typeof result !== "number" || !Number.isFinite(result)) throw new ExpressionError(`calc: ${JSON.stringify(String(v)).slice(0, 200)} is not an arithmetic expression with a finite number as its value`);
+  return result;
+});
+
 /** Transforms an expression may use with `|`, e.g. `input.text|lower`. */
-export const EXPRESSION_TRANSFORMS = ["lower", "upper", "trim", "length", "number", "contains"] as const;
+export const EXPRESSION_TRANSFORMS = ["lower", "upper", "trim", "length", "number", "contains", "calc"] as const;

@@ -2,6 +2,7 @@ import type { GraphIndex } from "../graph/model.js";
 import type { GraphIssue } from "../errors.js";
 import type { GraphNode, NodeKind, NodeOfKind } from "../schema/graph.js";
 import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
+import type { RunEventBody } from "../schema/events.js";
 import type { TemplateScope } from "../template/template.js";
 
 /** What a node execution gets from the executor. */
@@ -16,7 +17,12 @@ export interface NodeContext<N extends GraphNode = GraphNode> {
   index: GraphIndex;
   /** Who this execution's template renders are for (the run, or the optimization running it): see RenderOptions.owner. */
   renderOwner?: string;
+  /** Emits this execution's own events into the run's stream (AI nodes: node.tool_call / node.tool_result). */
+  emit?: (e: NodeEventBody) => void;
 }
+
+/** An event a node execution emits itself: the executor adds the node id (and the mapped item's index). */
+export type NodeEventBody = Omit<Extract<RunEventBody, { type: "node.tool_call" | "node.tool_result" }>, "nodeId" | "index">;
 
 /** What a node execution produces. */
 export interface NodeOutcome {

@@ -2,6 +2,7 @@ import type { AiParams } from "../schema/graph.js";
 import type { CandidateParams } from "./candidate.js";
 import type { OptimizeConfig } from "./config.js";
 import { instructionLines, joinInstructions } from "./instructions.js";
+import { applyToolPoint, toolDimensions } from "./tool-params.js";
 import type { FewShotExample } from "./types-extra.js";
 import type { Dimension, Point, SearchSpace } from "./types.js";
 
@@ -21,7 +22,8 @@ export interface TargetMaterial {
 /**
  * Builds the numeric/categorical space of the configured search: per target node, one on/off
  * dimension per instruction, the prompt template, temperature, top_p, max tokens, model and the
- * number of demos. Dimensions are named `<node>.<what>`.
+ * number of demos, and for a node with tools its tool instructions and tool descriptions
+ * (tool-params.ts). Dimensions are named `<node>.<what>`.
  */
 export function buildParamSpace(config: OptimizeConfig, baseline: CandidateParams, material: Record<string, TargetMaterial>): ParamSpace {
   const ss = config.searchSpace;
@@ -34,6 +36,7 @@ export function buildParamSpace(config: OptimizeConfig, baseline: CandidateParam
     if (ss.topP) space.push({ kind: "float", name: `${t}.topP`, low: ss.topP[0], high: ss.topP[1] });
     if (ss.maxTokens) space.push({ kind: "categorical", name: `${t}.maxTokens`, choices: ss.maxTokens });
     if (ss.models) space.push({ kind: "categorical", name: `${t}.model`, choices: ss.models });
+    if (ss.systemPrompt) space.push(...toolDimensions(t, baseline[t]));
     const maxDemos = Math.min(ss.maxDemos, m.demos.length);
     if (maxDemos > 0) space.push({ kind: "int", name: `${t}.demos`, low: 0, high: maxDemos });
   }
@@ -54,6 +57,7 @@ export function buildParamSpace(config: OptimizeConfig, baseline: CandidateParam
         if (typeof point[`${t}.maxTokens`] === "number") p.maxTokens = point[`${t}.maxTokens`] as number;
         if (typeof point[`${t}.model`] === "string") p.model = point[`${t}.model`] as string;
         if (typeof point[`${t}.demos`] === "number") p.fewShot = m.demos.slice(0, point[`${t}.demos`] as number);
+        if (ss.systemPrompt) applyToolPoint(t, p, base, point);
         out[t] = p;
       }
       return out;

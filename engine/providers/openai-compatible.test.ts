@@ -8,7 +8,10 @@ import {
   type OpenAICompatibleOptions,
 } from "./openai-compatible.js";
 import type { RetryInfo } from "./retry.js";
-import { chatCompletionBody, errorBody, startTestServer, type TestServer } from "./test-server.js";
+import { chatCompletionBody, errorBody, startTestServer, toolCallsBody, toolScript, type TestServer } from "./test-server.js";
+import { createRun } from "../executor/run.js";
+import type { RunEvent } from "../schema/events.js";
+import type { GraphInput } from "../schema/graph.js";
 import type { CompletionRequest } from "./types.js";
 
 const KEY = "sk-test-0123456789abcdef-SECRET";
@@ -131,6 +134,7 @@ describe("response mapping", () => {
     expect(mapFinishReason("length")).toBe("length");
     expect(mapFinishReason("content_filter")).toBe("error");
     expect(mapFinishReason(null)).toBe("stop");
+    expect(mapFinishReason("tool_calls")).toBe("tool_calls");
   });
 });
 
@@ -319,5 +323,78 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(h({ "retry-after": "Wed, 01 Jan 2025 00:00:03 GMT" }), now)).toBe(3000);
     expect(parseRetryAfter(h({ "retry-after": "soon" }))).toBeUndefined();
     expect(parseRetryAfter(h({}))).toBeUndefined();
+  });
+});
+
+describe("tool calling (OpenAI format)", () => {
+  const tools = [{ name: "calc", description: "Evaluates arithmetic.", parameters: { type: "object", properties: { expression: { type: "string" } }, required: ["expression"] } }];
+
+  it("sends tools as functions, reads tool_calls, and sends assistant tool calls and tool results back with their ids", async () => {
+    server.enqueue({ body: toolCallsBody([{ id: "call_a", name: "calc", arguments: { expression: "2+3" } }]) });
+    const first = await provider().complete({ ...request, tools });
+    expect(server.requests[0].body.tools).toEqual([{ type: "function", function: tools[0] }]);
+    expect(first).toMatchObject({ finishReason: "tool_calls", toolCalls: [{ id: "call_a", name: "calc", arguments: '{"expression":"2+3"}' }], text: "" });
+    await provider().complete({
+      ...request,
+      tools,
+      messages: [...request.messages, { role: "assistant", content: "", toolCalls: first.toolCalls }, { role: "tool", toolCallId: "call_a", content: "5" }],
+    });
+    expect(server.requests[1].body.messages.slice(1)).toEqual([
+      { role: "assistant", content: null, tool_calls: [{ id: "call_a", type: "function", function: { name: "calc", arguments: '{"expression":"2+3"}' } }] },
+      { role: "tool", tool_call_id: "call_a", content: "5" },
+    ]);
+    // Without tools nothing tool-related is sent.
+    expect(buildRequestBody(request).tools).toBeUndefined();
+  });
+
+  it("tolerates servers that send object arguments, omit ids, or mislabel the finish reason", async () => {
+    server.enqueue({
+      body: { choices: [{ message: { role: "assistant", content: null, tool_calls: [{ type: "function", function: { name: "calc", arguments: { expression: "1" } } }, { bogus: true }] }, finish_reason: "stop" }] },
+    });
+    const r = await provider().complete({ ...request, tools });
+    expect(r.finishReason).toBe("tool_calls");
+    expect(r.toolCalls).toEqual([{ id: "call_1", name: "calc", arguments: '{"expression":"1"}' }]);
+    server.enqueue({ body: chatCompletionBody("plain", { finishReason: "tool_calls" }) });
+    const plain = await provider().complete({ ...request, tools });
+    expect(plain).toMatchObject({ finishReason: "stop", text: "plain" });
+    expect(plain.toolCalls).toBeUndefined();
+  });
+
+  it("an AI node runs the loop against the server: node.tool_call / node.tool_result events, summed usage, the final answer", async () => {
+    server.setFallback(toolScript([{ id: "c1", name: "calc", arguments: { expression: "(12 + 5) * 3" } }], (results) => `The answer is ${results[0]}.`));
+    const p = provider({ id: "oa" });
+    const graph = {
+      version: 1, id: "g", name: "g",
+      nodes: [
+        { id: "in", kind: "input", config: { fields: [{ name: "q" }] } },
+        {
+          id: "a", kind: "ai",
+          config: {
+            provider: "oa", model: "gpt-test", prompt: "{{ inputs.q }}", toolInstructions: "Use calc.",
+            tools: [{ kind: "expression", name: "calc", description: "Evaluates arithmetic.", expression: "expression|calc", parameters: tools[0].parameters }],
+          },
+        },
+      ],
+      edges: [{ id: "e", source: "in", target: "a", kind: "pipeline" }],
+    };
+    const events: RunEvent[] = [];
+    const handle = await createRun({ graph: graph as unknown as GraphInput, inputs: { q: "What is (12 + 5) * 3?" }, providers: { get: (id) => (id === "oa" ? p : undefined), ids: () => ["oa"] } });
+    handle.subscribe((e) => events.push(e));
+    const result = await handle.result;
+    expect(result.status).toBe("succeeded");
+    const out = result.nodes.a.output as { text: string; usage: { totalTokens: number }; toolCalls: unknown[]; modelCalls: number };
+    expect(out.text).toBe("The answer is 51.");
+    expect(out.modelCalls).toBe(2);
+    expect(out.usage.totalTokens).toBe(30);
+    expect(server.requests[0].body.messages[0]).toEqual({ role: "system", content: "Use calc." });
+    const toolEvents = events.filter((e) => e.type === "node.tool_call" || e.type === "node.tool_result");
+    expect(toolEvents).toEqual([
+      expect.objectContaining({ type: "node.tool_call", nodeId: "a", callId: "c1", tool: "calc", arguments: { expression: "(12 + 5) * 3" } }),
+      expect.objectContaining({ type: "node.tool_result", nodeId: "a", callId: "c1", tool: "calc", result: 51, durationMs: expect.any(Number) }),
+    ]);
+    // Tool events sit between the node's start and its success, in sequence order.
+    const order = events.filter((e) => "nodeId" in e && e.nodeId === "a").map((e) => e.type);
+    expect(order).toEqual(["node.started", "node.tool_call", "node.tool_result", "node.succeeded"]);
+    expect(result.usage.totalTokens).toBe(30);
   });
 });

@@ -4,7 +4,7 @@ import { findAddressRefusal } from "./pinned-dispatcher.js";
 import { listOpenAICompatibleModels } from "./models.js";
 import { describeNetworkError, serverMessage, snippet } from "./reply-text.js";
 import { abortError, withRetry, type RetryInfo } from "./retry.js";
-import type { CallOptions, CompletionRequest, CompletionResponse, ModelList, Provider, TokenUsage } from "./types.js";
+import type { CallOptions, ChatMessage, CompletionRequest, CompletionResponse, ModelList, Provider, TokenUsage, ToolCall } from "./types.js";
 
 /** USD per 1 000 tokens for one model. */
 export interface ModelPrice {
@@ -161,11 +161,15 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       const why = body.error !== undefined ? `error in response: ${serverMessage(text, "")}` : "missing choices[0].message";
       throw fail(`unexpected response from ${shownUrl} (HTTP ${status}): ${why}`, { status });
     }
+    const toolCalls = parseToolCalls(message.tool_calls);
+    const finish = mapFinishReason(choice!.finish_reason);
     return {
       text: contentText(message.content),
-      finishReason: mapFinishReason(choice!.finish_reason),
+      // Some servers say "tool_calls" with none, or "stop" with some: the calls decide.
+      finishReason: toolCalls.length ? "tool_calls" : finish === "tool_calls" ? "stop" : finish,
       usage: parseUsage(body.usage),
       model: typeof body.model === "string" && body.model ? body.model : undefined,
+      ...(toolCalls.length ? { toolCalls } : {}),
     };
   }
 
@@ -220,6 +224,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
         latencyMs: Math.round(performance.now() - started),
         finishReason: reply.finishReason,
         model,
+        ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}),
       };
       const price = priceFor(options.prices, request.model) ?? priceFor(options.prices, model);
       if (price) response.costUsd = costOf(reply.usage, price);
@@ -233,14 +238,18 @@ interface ParsedReply {
   finishReason: CompletionResponse["finishReason"];
   usage: TokenUsage;
   model?: string;
+  toolCalls?: ToolCall[];
 }
 
 /** The JSON body sent for a request: OpenAI field names, unset parameters omitted. */
 export function buildRequestBody(request: CompletionRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: request.model,
-    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: request.messages.map(messageBody),
   };
+  if (request.tools?.length) {
+    body.tools = request.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
@@ -249,11 +258,42 @@ export function buildRequestBody(request: CompletionRequest): Record<string, unk
   return body;
 }
 
-/** Maps an OpenAI `finish_reason` to ours: length-like → "length", content filter → "error", else "stop". */
+// OpenAI's message shapes: an assistant turn's tool calls, a tool result answering one by id.
+function messageBody(m: ChatMessage): Record<string, unknown> {
+  if (m.role === "tool") return { role: "tool", tool_call_id: m.toolCallId ?? "", content: m.content };
+  if (m.role === "assistant" && m.toolCalls?.length) {
+    return {
+      role: "assistant",
+      content: m.content || null,
+      tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+    };
+  }
+  return { role: m.role, content: m.content };
+}
+
+/** The function calls of a reply message (`tool_calls`; the legacy single `function_call` is not read); malformed entries are skipped. */
+export function parseToolCalls(raw: unknown): ToolCall[] {
+  if (!Array.isArray(raw)) return [];
+  const out: ToolCall[] = [];
+  for (const [i, c] of raw.entries()) {
+    if (!isRecord(c) || !isRecord(c.function) || typeof c.function.name !== "string" || !c.function.name) continue;
+    const args = c.function.arguments;
+    out.push({
+      id: typeof c.id === "string" && c.id ? c.id : `call_${i + 1}`,
+      name: c.function.name,
+      // Some servers send the arguments as an object rather than JSON text.
+      arguments: typeof args === "string" ? args : args === undefined ? "{}" : JSON.stringify(args),
+    });
+  }
+  return out;
+}
+
+/** Maps an OpenAI `finish_reason` to ours: length-like → "length", content filter → "error", tool calls → "tool_calls", else "stop". */
 export function mapFinishReason(reason: unknown): CompletionResponse["finishReason"] {
   if (reason === "length" || reason === "max_tokens") return "length";
   if (reason === "content_filter" || reason === "error") return "error";
-  return "stop"; // "stop", "eos", "tool_calls", null (some local servers omit it)
+  if (reason === "tool_calls" || reason === "function_call") return "tool_calls";
+  return "stop"; // "stop", "eos", null (some local servers omit it)
 }
 
 /**

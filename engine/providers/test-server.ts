@@ -80,6 +80,53 @@ export function chatCompletionBody(
   return body;
 }
 
+/**
+ * A chat completion whose message asks for tool calls (OpenAI format: `tool_calls` with JSON-text
+ * arguments, content null, finish_reason "tool_calls"). `arguments` may be an object (serialised) or raw text.
+ */
+export function toolCallsBody(
+  calls: Array<{ id?: string; name: string; arguments: Record<string, unknown> | string }>,
+  opts: { model?: string; text?: string | null; usage?: Record<string, number> } = {},
+): Record<string, unknown> {
+  return {
+    id: "chatcmpl-test",
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model: opts.model ?? "test-model",
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: opts.text ?? null,
+          tool_calls: calls.map((c, i) => ({
+            id: c.id ?? `call_${i + 1}`,
+            type: "function",
+            function: { name: c.name, arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments) },
+          })),
+        },
+        finish_reason: "tool_calls",
+      },
+    ],
+    usage: opts.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  };
+}
+
+/**
+ * A script that plays a tool-using model: while the conversation has no `tool` message it asks
+ * for `calls`; once results are in, it answers `answer(results)` with the tool messages' contents.
+ */
+export function toolScript(
+  calls: Array<{ id?: string; name: string; arguments: Record<string, unknown> | string }>,
+  answer: (results: string[]) => string,
+): Script {
+  return (req) => {
+    const messages: Array<{ role?: string; content?: unknown }> = Array.isArray(req.body?.messages) ? req.body.messages : [];
+    const results = messages.filter((m) => m.role === "tool").map((m) => String(m.content ?? ""));
+    return { body: results.length ? chatCompletionBody(answer(results)) : toolCallsBody(calls) };
+  };
+}
+
 /** An OpenAI-style error body: `{"error": {"message", "type"}}`. */
 export function errorBody(message: string, type = "invalid_request_error"): Record<string, unknown> {
   return { error: { message, type } };

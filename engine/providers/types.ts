@@ -1,7 +1,28 @@
-/** One chat message sent to a model. */
+/** A tool call a model asked for: `arguments` is the JSON text the model wrote (parsed and validated by the caller). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A tool offered to the model: its name, what it does, and a JSON Schema object of its arguments. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * One chat message sent to a model. An assistant message may carry the tool calls it asked for;
+ * a `tool` message answers one of them (`toolCallId`) with the tool's result as text.
+ */
 export interface ChatMessage {
-  role: "system" | "user" | "assistant";
+  role: "system" | "user" | "assistant" | "tool";
   content: string;
+  /** Assistant messages: the tool calls the model made in that turn. */
+  toolCalls?: ToolCall[];
+  /** Tool messages: the call this result answers. */
+  toolCallId?: string;
 }
 
 /** A provider-agnostic chat completion request. */
@@ -14,6 +35,8 @@ export interface CompletionRequest {
   /** Ask for a JSON reply where the provider supports it. */
   responseFormat?: "text" | "json";
   seed?: number;
+  /** Tools the model may call; a reply may then carry `toolCalls` (finishReason "tool_calls"). */
+  tools?: ToolSpec[];
 }
 
 export interface TokenUsage {
@@ -30,7 +53,9 @@ export interface CompletionResponse {
   latencyMs: number;
   /** USD, when the provider knows its prices. */
   costUsd?: number;
-  finishReason: "stop" | "length" | "error";
+  finishReason: "stop" | "length" | "error" | "tool_calls";
+  /** The tools the model asks to be called before it answers (with finishReason "tool_calls"). */
+  toolCalls?: ToolCall[];
   model: string;
   /** True when served from the response cache. */
   cached?: boolean;

@@ -122,6 +122,32 @@ export const RunEventSchema = z.discriminatedUnion("type", [
   }),
   /** An item stopped because a sibling item failed (the node fails with that item's error). */
   z.object({ ...base, type: z.literal("node.item.cancelled"), nodeId: z.string(), index: itemIndex, attempt: z.number().int(), reason: z.string() }),
+  // Tool calls of an AI node execution (engine/tools/loop.ts), in the order made; `index` is the
+  // mapped item's position when the node runs once per item.
+  z.object({
+    ...base,
+    type: z.literal("node.tool_call"),
+    nodeId: z.string(),
+    callId: z.string(),
+    tool: z.string(),
+    /** As parsed from the model's JSON (the raw text when it was not JSON). */
+    arguments: z.unknown(),
+    index: itemIndex.optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("node.tool_result"),
+    nodeId: z.string(),
+    callId: z.string(),
+    tool: z.string(),
+    /** The tool's result (cut at toolResultChars when `truncated`); absent when the call failed. */
+    result: z.unknown().optional(),
+    /** Why the call failed; the model got it as the tool's result. */
+    error: z.string().optional(),
+    durationMs: z.number(),
+    truncated: z.boolean().optional(),
+    index: itemIndex.optional(),
+  }),
   z.object({ ...base, type: z.literal("node.skipped"), nodeId: z.string(), reason: z.string() }),
   z.object({ ...base, type: z.literal("node.cancelled"), nodeId: z.string(), reason: z.string() }),
 ]);

@@ -122,13 +122,64 @@ describe("strict graph schemas", () => {
 
   it("names each unknown field of an AI node (the fields a newer client might send), and parseGraph throws", () => {
     const doc = fullDoc();
-    Object.assign(nodeOf(doc, "answer").config, { tools: [{ name: "search" }], maxToolCalls: 3, memory: { kind: "buffer" } });
+    Object.assign(nodeOf(doc, "answer").config, { memory: { kind: "buffer" }, toolChoice: "auto" });
     expect(issuesOf(doc).map(formatIssue)).toEqual([
-      expect.stringMatching(/^node "answer" field config\.tools: unrecognized key "tools"/),
-      expect.stringMatching(/^node "answer" field config\.maxToolCalls: unrecognized key "maxToolCalls"/),
       expect.stringMatching(/^node "answer" field config\.memory: unrecognized key "memory"/),
+      expect.stringMatching(/^node "answer" field config\.toolChoice: unrecognized key "toolChoice"/),
     ]);
     expect(() => parseGraph(doc)).toThrow(GraphValidationError);
+  });
+
+  it("accepts well-formed tools, maxToolCalls and toolInstructions on an AI node", () => {
+    const doc = fullDoc();
+    Object.assign(nodeOf(doc, "answer").config, {
+      tools: [
+        { kind: "expression", name: "calc", description: "Evaluates arithmetic.", expression: "expression|calc", parameters: { type: "object", properties: { expression: { type: "string" } }, required: ["expression"] } },
+        { kind: "http", name: "weather", description: "Weather by city.", url: "https://api.example.com/w?city={{city}}", headers: { "X-Key": "k" }, parameters: { type: "object", properties: { city: { type: "string" } } } },
+      ],
+      maxToolCalls: 3,
+      toolInstructions: "Use the tools.",
+    });
+    expect(issuesOf(doc)).toEqual([]);
+    const tools = parseGraph(doc).nodes.find((n) => n.id === "answer")!.config as { tools: Array<{ kind: string; method?: string }> };
+    expect(tools.tools.map((t) => t.method ?? t.kind)).toEqual(["expression", "GET"]);
+  });
+
+  it("refuses malformed tools, each located at its field", () => {
+    const doc = fullDoc();
+    const calc = (name: string) => ({ kind: "expression", name, description: "d", expression: "a" });
+    Object.assign(nodeOf(doc, "answer").config, {
+      tools: [
+        calc("calc"),
+        calc("calc"),
+        { name: "search" },
+        { kind: "http", name: "h", description: "d", url: "https://x", method: "TRACE", headers: { "bad header": "v" } },
+        { ...calc("p"), parameters: { type: "object", properties: { a: { type: "strnig" } }, required: ["b"] } },
+        { ...calc("has space"), extra: 1 },
+      ],
+      maxToolCalls: 500,
+    });
+    const issues = issuesOf(doc).map(formatIssue);
+    expect(issues).toHaveLength(8);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^node "answer" field config\.tools\.2\.kind: /),
+        expect.stringMatching(/^node "answer" field config\.tools\.3\.method: /),
+        expect.stringMatching(/^node "answer" field config\.tools\.3\.headers\.bad header: Invalid key/),
+        expect.stringMatching(/^node "answer" field config\.tools\.4\.parameters\.required: required names "b", which is not in properties/),
+        expect.stringMatching(/^node "answer" field config\.tools\.4\.parameters\.properties\.a\.type: type must be one of/),
+        expect.stringMatching(/^node "answer" field config\.tools\.5\.name: must start with a letter/),
+        expect.stringMatching(/^node "answer" field config\.tools\.5\.extra: unrecognized key "extra"/),
+        expect.stringMatching(/^node "answer" field config\.maxToolCalls: /),
+      ]),
+    );
+  });
+
+  it("refuses two tools of one node with the same name, naming the second", () => {
+    const doc = fullDoc();
+    const calc = { kind: "expression", name: "calc", description: "d", expression: "a" };
+    Object.assign(nodeOf(doc, "answer").config, { tools: [calc, { ...calc, name: "other" }, calc] });
+    expect(issuesOf(doc).map(formatIssue)).toEqual([expect.stringMatching(/^node "answer" field config\.tools\.2\.name: duplicate tool name "calc" \(also tools\[0\]\); tool names must be unique per node$/)]);
   });
 
   it("names an unknown edge kind like an unknown node kind", () => {

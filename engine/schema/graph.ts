@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS } from "../limits.js";
 import { MetaSchema } from "./meta.js";
 import { OptimizerNodeConfigSchema } from "./optimizer.js";
 import { safeText } from "./text.js";
+import { MAX_TOOL_CALLS_LIMIT, ToolListSchema } from "./tools.js";
 
 /** Current version of the graph file format; bump on breaking changes. */
 export const GRAPH_FORMAT_VERSION = 1;
@@ -84,6 +85,12 @@ export const AiParamsSchema = z.strictObject({
   /** `json` parses the reply into `output.json`; a reply that is not JSON fails the node. */
   responseFormat: z.enum(["text", "json"]).default("text"),
   seed: z.number().int().optional(),
+  /** Tools the model may call (engine/tools/); absent or empty: a single completion, as before. */
+  tools: ToolListSchema.optional(),
+  /** Most tool calls one node execution makes before it stops and says so (default 5). */
+  maxToolCalls: z.number().int().min(1).max(MAX_TOOL_CALLS_LIMIT).optional(),
+  /** The tool-use instruction added to the system prompt when the node has tools (tunable). */
+  toolInstructions: text(20_000).optional(),
 });
 
 export const AiNodeSchema = z.strictObject({ ...nodeBase, kind: z.literal("ai"), config: AiParamsSchema });

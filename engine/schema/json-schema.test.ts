@@ -13,8 +13,10 @@ describe("graph JSON Schema", () => {
     const walk = (v: unknown, at: string): void => {
       if (typeof v !== "object" || v === null) return;
       const o = v as Record<string, unknown>;
-      if (!Array.isArray(v) && o.properties && o.additionalProperties !== false) loose.push(at);
-      for (const [k, child] of Object.entries(o)) walk(child, `${at}/${k}`);
+      // A schema object says type "object" (a `properties` map may itself have a member named "properties", e.g. a tool's JSON Schema parameters).
+      if (!Array.isArray(v) && o.type === "object" && o.properties && o.additionalProperties !== false) loose.push(at);
+      // `default` values are data, not schemas.
+      for (const [k, child] of Object.entries(o)) if (k !== "default") walk(child, `${at}/${k}`);
     };
     const schema = graphJsonSchema();
     walk(schema, "#");

@@ -42,6 +42,6 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Keys a document must not silently accept (or must keep exactly): unknown fields, prototype names, odd text. */
 export const hostileKey = fc.oneof(
-  fc.constantFrom("tools", "maxToolCalls", "memory", "__proto__", "constructor", "toString", "hasOwnProperty", "x-custom", "", " ", "a.b", "nodes", "config", "meta", "\u0000", "\u202e"),
+  fc.constantFrom("toolChoice", "memory", "__proto__", "constructor", "toString", "hasOwnProperty", "x-custom", "", " ", "a.b", "nodes", "config", "meta", "\u0000", "\u202e"),
   fc.string({ maxLength: 10 }),
 );

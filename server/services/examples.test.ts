@@ -56,7 +56,7 @@ describe("example datasets", () => {
     try {
       const list = await a.datasets.list();
       expect(list.filter((d) => d.name === "qa")).toHaveLength(1);
-      expect(list.map((d) => `${d.name} v${d.version}`).sort()).toEqual(["jury v1", "map v1", "qa v1", "triage v1"]);
+      expect(list.map((d) => `${d.name} v${d.version}`).sort()).toEqual(["agent v1", "jury v1", "map v1", "qa v1", "triage v1"]);
     } finally {
       await a.close();
       await b.close();

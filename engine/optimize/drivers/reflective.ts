@@ -4,6 +4,11 @@ import { crossoverInstructions } from "../instructions.js";
 import { checksum } from "../../graph/checksum.js";
 import { createRng, type Rng } from "../rng.js";
 import { renderTemplate } from "../../template/render.js";
+import { AiParamsSchema, type AiParams } from "../../schema/graph.js";
+import { withToolDescription, withToolInstructions } from "../tool-params.js";
+
+/** The opening of the tools operator's request (the sim recognises it: providers/sim/reflect-tools.ts). */
+export const TOOL_REFLECTION_PROMPT = "Improve the tool-use instructions and tool descriptions so that the model uses the right tool and fixes the failing examples.";
 
 /**
  * Reflective prompt evolution (GEPA-style): pick a parent from the candidates that are best on
@@ -42,6 +47,8 @@ export async function runReflective(ctx: OptimizationContext): Promise<void> {
       continue;
     }
     const batch = sample(trainOrValidation(ctx), ctx.config.reflection.minibatch, rng);
+    // Odd generations of a node with tools reflect on its tool text (tool-use instructions, tool descriptions) instead.
+    const onTools = (parent.params[target].tools?.length ?? 0) > 0 && generation % 2 === 1;
     const before = await ctx.run(parent.params, batch);
     if (before.some(isErrored)) {
       // An unscored minibatch says nothing about the parent: stop if the budget ran out, else move on.
@@ -52,6 +59,19 @@ export async function runReflective(ctx: OptimizationContext): Promise<void> {
     const failing = before.filter((r) => !passedAll(r));
     if (failing.length === 0) {
       idle++;
+      continue;
+    }
+    if (onTools) {
+      const tooled = await reflectOnTools(ctx, parent.params, target, await failureLines(ctx, parent.params, target, failing, batch));
+      const child = tooled ? { ...parent.params, [target]: tooled } : undefined;
+      if (!child || !fresh(child)) {
+        idle++;
+        generation++;
+        continue;
+      }
+      idle = 0;
+      generation++;
+      await gateAndEvaluate(ctx, parent, child, batch, { generation, parentIds: [parent.index], origin: "reflective:tools" }, pool, before);
       continue;
     }
     const rewritten = await reflect(ctx, parent.params, target, failing, batch);
@@ -118,18 +138,7 @@ function selectParent(pool: CandidateRecord[], rng: Rng): CandidateRecord {
 async function reflect(ctx: OptimizationContext, params: CandidateParams, target: string, failing: ExampleResult[], batch: { index: number; row: Record<string, unknown> }[]): Promise<string | undefined> {
   const provider = ctx.providers.get(ctx.config.reflection.provider);
   if (!provider) return undefined;
-  const examples: string[] = [];
-  for (const [i, r] of failing.entries()) {
-    const row = batch.find((b) => b.index === r.row)?.row ?? {};
-    const expected = Object.entries(row).find(([k]) => /expected|answer|label|target/i.test(k))?.[1];
-    examples.push([
-      `Example ${i + 1}:`,
-      `Input: ${await shownInput(params, target, row, ctx.runId)}`,
-      `Output: ${r.outputs[target] ?? ""}`,
-      ...(expected !== undefined ? [`Expected: ${typeof expected === "string" ? expected : JSON.stringify(expected)}`] : []),
-      `Feedback: ${Object.values(r.feedback).join(" ")}`,
-    ].join("\n"));
-  }
+  const examples = await failureLines(ctx, params, target, failing, batch);
   const message = [
     "Improve the instructions so that they fix the failing examples. Use the feedback. Reply with the improved instructions only.",
     "",
@@ -148,6 +157,67 @@ async function reflect(ctx: OptimizationContext, params: CandidateParams, target
   } catch {
     return undefined;
   }
+}
+
+// The failing examples as the reflection model reads them.
+async function failureLines(ctx: OptimizationContext, params: CandidateParams, target: string, failing: ExampleResult[], batch: { index: number; row: Record<string, unknown> }[]): Promise<string[]> {
+  const examples: string[] = [];
+  for (const [i, r] of failing.entries()) {
+    const row = batch.find((b) => b.index === r.row)?.row ?? {};
+    const expected = Object.entries(row).find(([k]) => /expected|answer|label|target/i.test(k))?.[1];
+    examples.push([
+      `Example ${i + 1}:`,
+      `Input: ${await shownInput(params, target, row, ctx.runId)}`,
+      `Output: ${r.outputs[target] ?? ""}`,
+      ...(expected !== undefined ? [`Expected: ${typeof expected === "string" ? expected : JSON.stringify(expected)}`] : []),
+      `Feedback: ${Object.values(r.feedback).join(" ")}`,
+    ].join("\n"));
+  }
+  return examples;
+}
+
+/**
+ * Asks the reflection model to rewrite a node's tool-use instructions and tool descriptions from
+ * its failures (JSON reply); the node's params with the rewrite, or undefined when nothing usable changed.
+ */
+async function reflectOnTools(ctx: OptimizationContext, params: CandidateParams, target: string, examples: string[]): Promise<AiParams | undefined> {
+  const provider = ctx.providers.get(ctx.config.reflection.provider);
+  const current = params[target];
+  if (!provider || !current.tools?.length) return undefined;
+  const message = [
+    `${TOOL_REFLECTION_PROMPT} Use the feedback. Reply with JSON: {"toolInstructions": "…", "tools": {"<tool name>": "<new description>"}} (leave out the tools you keep as they are).`,
+    "",
+    "Current tool-use instructions:",
+    "```",
+    current.toolInstructions?.trim() || "(none)",
+    "```",
+    "",
+    "Tools:",
+    ...current.tools.map((t) => `- ${t.name}: ${t.description.replace(/\s+/g, " ")}`),
+    "",
+    "Failing examples:",
+    ...examples,
+  ].join("\n");
+  let reply: unknown;
+  try {
+    const res = await provider.complete({ model: ctx.config.reflection.model, messages: [{ role: "user", content: message }], temperature: 0, maxTokens: 1024, responseFormat: "json" }, { signal: ctx.signal });
+    reply = JSON.parse(res.text.replace(/^```\w*\n?|```$/g, "").trim());
+  } catch {
+    return undefined;
+  }
+  if (!reply || typeof reply !== "object") return undefined;
+  const r = reply as { toolInstructions?: unknown; tools?: unknown };
+  let next: AiParams = current;
+  if (typeof r.toolInstructions === "string" && r.toolInstructions.trim() && r.toolInstructions.trim() !== "(none)") next = withToolInstructions(next, r.toolInstructions.trim());
+  if (r.tools && typeof r.tools === "object") {
+    for (const [name, description] of Object.entries(r.tools as Record<string, unknown>)) {
+      if (typeof description === "string" && description.trim() && current.tools.some((t) => t.name === name)) next = withToolDescription(next, name, description.trim());
+    }
+  }
+  // Model-written text must still be a valid node config (lengths, characters) before it is tried.
+  const valid = AiParamsSchema.safeParse(next);
+  if (!valid.success || checksum(next) === checksum(current)) return undefined;
+  return next;
 }
 
 // What the model saw: the target's prompt rendered for the row (raw inputs when it needs upstream outputs).

@@ -27,6 +27,8 @@ export interface TaskContext {
   instructed: boolean;
   /** The provider's world seed (changes every per-item draw). */
   worldSeed: number;
+  /** An answer already settled outside the model's own skill (a calculator tool's result, tools.ts). */
+  forced?: unknown;
 }
 
 /** The per-item draw: below p means correct. It depends on model + item, not on the prompt wording. */
@@ -57,7 +59,7 @@ export function answerTask<C extends TaskCase, A>(solver: Solver<C, A>, c: C, ct
     temperatureCorruption(model, temperature, request.topP);
   const correct = itemDraw(worldSeed, model.id, family, c.key) < p && !corrupt;
   const wrongPick = hashUnit("wrong", worldSeed, model.id, c.key, temperature > 0 ? sampleSeed : "t0");
-  const answer = correct ? solver.truth(c) : solver.wrong(c, wrongPick);
+  const answer = ctx.forced !== undefined ? (ctx.forced as A) : correct ? solver.truth(c) : solver.wrong(c, wrongPick);
 
   const style: RenderStyle = {
     isoDate: f.isoDate || demos.isoByExample,
@@ -84,6 +86,6 @@ export function answerTask<C extends TaskCase, A>(solver: Solver<C, A>, c: C, ct
     const bare = family !== "extraction" && hashUnit("bare", worldSeed, model.id, c.key) < bareRate;
     text = bare ? solver.bare(answer, c, style) : solver.chatty(answer, c, chattyPick, style);
   }
-  const trace = { family, instructed: ctx.instructed, probability: p, correct, reasoning, format, answer: solver.bare(answer, c, style) };
+  const trace = { family, instructed: ctx.instructed, probability: p, correct: ctx.forced !== undefined ? solver.equal(answer, solver.truth(c)) : correct, reasoning, format, answer: solver.bare(answer, c, style) };
   return { text, trace };
 }

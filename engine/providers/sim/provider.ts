@@ -4,7 +4,8 @@ import { sleep, throwIfAborted } from "./abort.js";
 import { getSimModel, SIM_MODELS, simCostUsd, simLatencyMs } from "./models.js";
 import { respond } from "./respond.js";
 import { formatCount, limits } from "../../limits.js";
-import { countPromptTokensAsync, truncateToTokens } from "./tokens.js";
+import { countPromptTokensAsync, countTokens, truncateToTokens } from "./tokens.js";
+import { simToolReply, type SimToolReply } from "./tools.js";
 
 export interface SimProviderOptions {
   /** Multiplies the simulated latency actually waited: 0 = no waiting (tests, benchmarks), 1 = realistic. */
@@ -41,13 +42,14 @@ export function createSimProvider(opts: SimProviderOptions = {}): SimProvider {
         throw new ProviderError(`unknown sim model "${request.model}" (known: ${known})`, { status: 404, retryable: false });
       }
       // The sim's "context window": its parsing is linear but not free, so its input is bounded.
-      const chars = request.messages.reduce((n, m) => n + m.content.length, 0);
+      const chars = request.messages.reduce((n, m) => n + m.content.length + (m.toolCalls?.reduce((k, c) => k + c.arguments.length, 0) ?? 0), 0) + toolChars(request);
       const max = limits().simInputChars;
       if (chars > max) {
         throw new ProviderError(`the prompt is ${formatCount(chars)} characters; the sim reads at most ${formatCount(max)} (simInputChars)`, { status: 400, retryable: false });
       }
-      const reply = respond(request, model, seed);
-      const promptTokens = await countPromptTokensAsync(request.messages);
+      const reply: { text: string; toolCalls?: SimToolReply["toolCalls"] } = simToolReply(request, model, seed) ?? respond(request, model, seed);
+      // Tool definitions are part of the prompt a real model reads (and pays for).
+      const promptTokens = (await countPromptTokensAsync(request.messages)) + (request.tools?.length ? countTokens(JSON.stringify(request.tools)) : 0);
       throwIfAborted(signal);
       const limit = request.maxTokens ?? Number.POSITIVE_INFINITY;
       const cut = truncateToTokens(reply.text, limit);
@@ -60,9 +62,15 @@ export function createSimProvider(opts: SimProviderOptions = {}): SimProvider {
         usage: { promptTokens, completionTokens: cut.tokens, totalTokens: promptTokens + cut.tokens },
         latencyMs,
         costUsd: simCostUsd(model, promptTokens, cut.tokens),
-        finishReason: cut.truncated ? "length" : "stop",
+        finishReason: reply.toolCalls?.length ? "tool_calls" : cut.truncated ? "length" : "stop",
         model: model.id,
+        ...(reply.toolCalls?.length ? { toolCalls: reply.toolCalls } : {}),
       };
     },
   };
+}
+
+// Tool definitions count toward the sim's input bound like messages do.
+function toolChars(request: CompletionRequest): number {
+  return request.tools?.reduce((n, t) => n + t.name.length + t.description.length + JSON.stringify(t.parameters).length, 0) ?? 0;
 }

@@ -7,6 +7,7 @@ import { isJudgeRequest, judgeReply } from "./judge.js";
 import type { SimModel } from "./models.js";
 import { isReflectionRequest } from "./reflect-parse.js";
 import { reflectReply } from "./reflect.js";
+import { isToolReflectionRequest, toolReflectReply } from "./reflect-tools.js";
 import { parseRequest } from "./request.js";
 import { withSolver } from "./tasks/solvers.js";
 
@@ -23,6 +24,7 @@ export interface SimReply {
 /** Produces the full reply for a request (pure and deterministic; truncation and timing are the provider's). */
 export function respond(request: CompletionRequest, model: SimModel, worldSeed: number): SimReply {
   const parsed = parseRequest(request);
+  if (isToolReflectionRequest(parsed.fullText)) return { text: toolReflectReply(parsed.fullText), mode: "reflection" };
   if (isReflectionRequest(parsed.fullText)) {
     const improved = reflectReply(parsed.fullText);
     return { text: request.responseFormat === "json" ? JSON.stringify({ prompt: improved }) : improved, mode: "reflection" };
