@@ -1,12 +1,21 @@
 import type { Tool, ToolKind } from "../schema/tools.js";
 import { expressionTool } from "./expression.js";
-import { httpTool } from "./http.js";
 import type { ToolKindRunner } from "./types.js";
+
+// Loaded on first use: http.ts needs undici and node:net, and this registry is reachable from the
+// editor's bundle (engine/browser.ts → validation → the AI node), which must stay browser-safe.
+const lazyHttpTool: ToolKindRunner<"http"> = {
+  kind: "http",
+  async run(tool, args, ctx) {
+    const { httpTool } = await import("./http.js");
+    return httpTool.run(tool, args, ctx);
+  },
+};
 
 /** Every tool kind's runner, by kind: a new kind (workflow, mcp) adds its schema in schema/tools.ts and its file here. */
 export const TOOL_RUNNERS: { [K in ToolKind]: ToolKindRunner<K> } = {
   expression: expressionTool,
-  http: httpTool,
+  http: lazyHttpTool,
 };
 
 /** The runner of a tool's kind (typed loosely for the loop). */
