@@ -1,18 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../engine/browser.js";
-import { emptyRun, needsStream, runReducer, type RunState, type StoredRunDetail } from "./run-state.js";
+import { emptyRun, needsStream, runReducer, type StoredRunDetail } from "./run-state.js";
+import { runEvents } from "./testing/run-events.js";
 
 const R = "r1";
-let seq = 0;
-const ev = (e: Record<string, unknown>): RunEvent => ({ runId: R, seq: seq++, ts: 1000 + seq, ...e }) as RunEvent;
-
-function fold(events: RunEvent[], start: RunState = emptyRun(R)): RunState {
-  return events.reduce((s, event) => runReducer(s, { type: "event", event }), start);
-}
+const { ev, fold, restart } = runEvents(R);
 
 describe("runReducer", () => {
   it("folds a run into node states and totals", () => {
-    seq = 0;
+    restart();
     const usage = { promptTokens: 3, completionTokens: 4, totalTokens: 7 };
     const s = fold([
       ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: { q: 1 } }),
@@ -31,7 +26,7 @@ describe("runReducer", () => {
   });
 
   it("ignores repeated or foreign events and keeps unchanged node objects", () => {
-    seq = 0;
+    restart();
     const started = ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} });
     const a = ev({ type: "node.started", nodeId: "a", attempt: 1, input: {} });
     const s1 = fold([started, a]);
@@ -43,7 +38,7 @@ describe("runReducer", () => {
   });
 
   it("marks nodes still running as cancelled when the run ends", () => {
-    seq = 0;
+    restart();
     const s = fold([
       ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
       ev({ type: "node.started", nodeId: "a", attempt: 1, input: {} }),
@@ -56,7 +51,7 @@ describe("runReducer", () => {
 
 describe("runReducer: details for the editor", () => {
   it("keeps parameter versions, parent run and timings from the events", () => {
-    seq = 0;
+    restart();
     const s = fold([
       ev({
         type: "run.started",
@@ -79,7 +74,7 @@ describe("runReducer: details for the editor", () => {
   });
 
   it("records retries and mapped-item partials", () => {
-    seq = 0;
+    restart();
     const err = { code: "RATE_LIMITED", message: "429" };
     const s = fold([
       ev({ type: "run.started", workflowId: "m", graphChecksum: "x", inputs: {} }),
@@ -99,7 +94,7 @@ describe("runReducer: details for the editor", () => {
   });
 
   it("ends the stream on a terminal event", () => {
-    seq = 0;
+    restart();
     const s1 = fold([ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} })]);
     expect(needsStream(s1)).toBe(true);
     const s2 = fold([ev({ type: "run.failed", error: { code: "E", message: "m" }, durationMs: 1 })], s1);
@@ -109,7 +104,7 @@ describe("runReducer: details for the editor", () => {
   });
 
   it("resets to another run", () => {
-    seq = 0;
+    restart();
     const s = fold([ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} })]);
     expect(runReducer(s, { type: "reset", runId: "r2" })).toEqual(emptyRun("r2"));
   });
@@ -151,7 +146,7 @@ describe("runReducer: stored detail", () => {
   });
 
   it("settles an interrupted run (no terminal event) once every stored event was seen", () => {
-    seq = 0;
+    restart();
     const events = [
       ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: { q: 1 } }),
       ev({ type: "node.started", nodeId: "a", attempt: 1, input: {} }),
@@ -176,7 +171,7 @@ describe("runReducer: stored detail", () => {
   });
 
   it("merges the detail after a terminal event without changing what the events said", () => {
-    seq = 0;
+    restart();
     const s = fold([
       ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
       ev({ type: "node.succeeded", nodeId: "a", output: "A", durationMs: 5 }),
@@ -197,123 +192,5 @@ describe("runReducer: stored detail", () => {
     expect(s.settled).toBe(true);
     expect(s.nodes.a).toMatchObject({ status: "succeeded", output: "A" });
     expect(runReducer(emptyRun("other"), { type: "detail", detail: detail() })).toEqual(emptyRun("other"));
-  });
-});
-
-describe("runReducer: nodes that never ran", () => {
-  // in → a → b → out, and in → side (a branch that ran), side → b: b joins a and side.
-  const graph = {
-    nodes: [{ id: "in" }, { id: "a" }, { id: "side" }, { id: "b" }, { id: "out" }, { id: "loner" }],
-    edges: [
-      { source: "in", target: "a" },
-      { source: "in", target: "side" },
-      { source: "a", target: "b" },
-      { source: "side", target: "b" },
-      { source: "b", target: "out" },
-    ],
-  };
-  const stored = (status: StoredRunDetail["status"]): StoredRunDetail => ({
-    id: R,
-    status,
-    parentRunId: null,
-    fromNodeId: null,
-    startedAt: "2026-01-01T00:00:00.000Z",
-    finishedAt: null,
-    durationMs: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    costUsd: 0,
-    lastSeq: 0,
-    inputs: {},
-    nodes: [],
-    graph,
-  });
-  const start = () => runReducer(emptyRun(R), { type: "detail", detail: stored("running") });
-  const failing = () => [
-    ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
-    ev({ type: "node.succeeded", nodeId: "in", output: 1, durationMs: 1 }),
-    ev({ type: "node.succeeded", nodeId: "side", output: 2, durationMs: 1 }),
-    ev({ type: "node.started", nodeId: "a", attempt: 1, input: {} }),
-    ev({ type: "node.failed", nodeId: "a", error: { code: "PROVIDER_ERROR", message: "model refused", nodeId: "a" }, durationMs: 3 }),
-  ];
-
-  it("marks the nodes downstream of a failed node skipped, naming it, once the run fails", () => {
-    seq = 0;
-    const running = fold(failing(), start());
-    // Still running: nothing is inferred yet.
-    expect(running.nodes.b).toBeUndefined();
-    const s = fold([ev({ type: "run.failed", error: { code: "PROVIDER_ERROR", message: "model refused", nodeId: "a" }, durationMs: 9 })], running);
-    expect(s.nodes.a).toMatchObject({ status: "failed", error: { message: "model refused" } });
-    expect(s.nodes.b).toMatchObject({ status: "skipped", reason: 'upstream node "a" failed' });
-    expect(s.nodes.out).toMatchObject({ status: "skipped", reason: 'upstream node "a" failed' });
-    // Not downstream of the failure: skipped with the run's end as the reason.
-    expect(s.nodes.loner).toMatchObject({ status: "skipped", reason: 'not run: the run failed at node "a"' });
-    // What ran keeps its state.
-    expect(s.nodes.side.status).toBe("succeeded");
-    expect(s.nodes.in.status).toBe("succeeded");
-  });
-
-  it("does the same when the graph arrives after the terminal event (detail fetched late)", () => {
-    seq = 0;
-    const ended = fold([...failing(), ev({ type: "run.failed", error: { code: "PROVIDER_ERROR", message: "model refused", nodeId: "a" }, durationMs: 9 })]);
-    expect(ended.nodes.b).toBeUndefined();
-    const s = runReducer(ended, { type: "detail", detail: { ...stored("failed"), lastSeq: ended.lastSeq } });
-    expect(s.nodes.b).toMatchObject({ status: "skipped", reason: 'upstream node "a" failed' });
-  });
-
-  it("gives the failed node the run's error when its own event carried none", () => {
-    seq = 0;
-    const s = fold(
-      [
-        ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
-        ev({ type: "run.failed", error: { code: "NODE_TIMEOUT", message: "timed out", nodeId: "a" }, durationMs: 9 }),
-      ],
-      start(),
-    );
-    expect(s.nodes.a).toMatchObject({ status: "failed", error: { code: "NODE_TIMEOUT" } });
-    expect(s.nodes.b.reason).toBe('upstream node "a" failed');
-    expect(s.nodes.in.reason).toBe('not run: the run failed at node "a"');
-  });
-
-  it("names the cancelled node upstream, or the cancellation, for a cancelled run", () => {
-    seq = 0;
-    const s = fold(
-      [
-        ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
-        ev({ type: "node.succeeded", nodeId: "in", output: 1, durationMs: 1 }),
-        ev({ type: "node.started", nodeId: "a", attempt: 1, input: {} }),
-        ev({ type: "run.cancelled", reason: "cancelled by user", durationMs: 9 }),
-      ],
-      start(),
-    );
-    expect(s.nodes.a).toMatchObject({ status: "cancelled" });
-    expect(s.nodes.b).toMatchObject({ status: "skipped", reason: 'upstream node "a" was cancelled' });
-    expect(s.nodes.side).toMatchObject({ status: "skipped", reason: "not run: the run was cancelled (cancelled by user)" });
-  });
-
-  it("leaves a succeeded run alone, and a failure the error policy let through does not skip what follows", () => {
-    seq = 0;
-    const ok = fold(
-      [
-        ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
-        ev({ type: "node.succeeded", nodeId: "in", output: 1, durationMs: 1 }),
-        ev({ type: "run.completed", outputs: {}, durationMs: 9, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, costUsd: 0 }),
-      ],
-      start(),
-    );
-    expect(ok.nodes.b).toBeUndefined();
-    seq = 0;
-    const s = fold(
-      [
-        ev({ type: "run.started", workflowId: "qa", graphChecksum: "x", inputs: {} }),
-        ev({ type: "node.failed", nodeId: "a", error: { code: "X", message: "soft" }, durationMs: 1, continued: true }),
-        ev({ type: "node.failed", nodeId: "side", error: { code: "Y", message: "hard", nodeId: "side" }, durationMs: 1 }),
-        ev({ type: "run.failed", error: { code: "Y", message: "hard", nodeId: "side" }, durationMs: 9 }),
-      ],
-      start(),
-    );
-    expect(s.nodes.b.reason).toBe('upstream node "side" failed');
-    expect(s.nodes.a).toMatchObject({ status: "failed", continued: true });
   });
 });

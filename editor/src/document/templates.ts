@@ -34,7 +34,24 @@ function pipe(source: string, target: string): GraphEdge {
   return { id: `${source}-${target}`, kind: "pipeline", source, target };
 }
 
-const QUESTION = { fields: [{ name: "question", type: "string", required: true }] };
+/** Pipeline edges along `ids`, in order (in → a → b → out). */
+function chain(...ids: string[]): GraphEdge[] {
+  return ids.slice(1).map((id, i) => pipe(ids[i], id));
+}
+
+type InputField = { name: string; type: "string"; required: boolean; default?: string; description?: string };
+
+/** The template's Input node "in": a required `question`, then `more` optional fields. */
+function questionInput(more: InputField[] = [], y = 0): NodeSpec {
+  return { kind: "input", id: "in", x: 0, y, config: { fields: [{ name: "question", type: "string", required: true }, ...more] } };
+}
+
+/** Nodes laid out left to right, 300 px apart, after the input node (which stands at x = 0). */
+function row(specs: Array<Omit<NodeSpec, "x" | "y">>, y = 0): NodeSpec[] {
+  return specs.map((s, i) => ({ ...s, x: 300 * (i + 1), y }));
+}
+
+const ASK = "{{ inputs.question }}";
 
 export const TEMPLATES: readonly WorkflowTemplate[] = [
   {
@@ -47,7 +64,7 @@ export const TEMPLATES: readonly WorkflowTemplate[] = [
         { kind: "input", id: "in", x: 0, y: 0 },
         { kind: "output", id: "out", x: 320, y: 0 },
       ]),
-      edges: [pipe("in", "out")],
+      edges: chain("in", "out"),
     }),
   },
   {
@@ -57,11 +74,13 @@ export const TEMPLATES: readonly WorkflowTemplate[] = [
     kinds: ["input", "ai", "output"],
     build: () => ({
       nodes: nodes([
-        { kind: "input", id: "in", x: 0, y: 0, config: QUESTION },
-        { kind: "ai", id: "answer", label: "Answer", x: 300, y: 0, config: { prompt: "{{ inputs.question }}" } },
-        { kind: "output", id: "out", x: 600, y: 0, config: { fields: { answer: "{{ nodes.answer.text }}" } } },
+        questionInput(),
+        ...row([
+          { kind: "ai", id: "answer", label: "Answer", config: { prompt: ASK } },
+          { kind: "output", id: "out", config: { fields: { answer: "{{ nodes.answer.text }}" } } },
+        ]),
       ]),
-      edges: [pipe("in", "answer"), pipe("answer", "out")],
+      edges: chain("in", "answer", "out"),
     }),
   },
   {
@@ -71,40 +90,27 @@ export const TEMPLATES: readonly WorkflowTemplate[] = [
     kinds: ["input", "ai", "ai", "output"],
     build: () => ({
       nodes: nodes([
-        {
-          kind: "input",
-          id: "in",
-          x: 0,
-          y: 0,
-          config: {
-            fields: [
-              { name: "question", type: "string", required: true },
-              { name: "context", type: "string", required: false, default: "", description: "Retrieved passages" },
-            ],
+        questionInput([{ name: "context", type: "string", required: false, default: "", description: "Retrieved passages" }]),
+        ...row([
+          {
+            kind: "ai",
+            id: "query",
+            label: "Search query",
+            config: { systemPrompt: "Rewrite the question as a short search query. Reply with the query only.", prompt: ASK, maxTokens: 64 },
           },
-        },
-        {
-          kind: "ai",
-          id: "query",
-          label: "Search query",
-          x: 300,
-          y: 0,
-          config: { systemPrompt: "Rewrite the question as a short search query. Reply with the query only.", prompt: "{{ inputs.question }}", maxTokens: 64 },
-        },
-        {
-          kind: "ai",
-          id: "answer",
-          label: "Answer from context",
-          x: 600,
-          y: 0,
-          config: {
-            systemPrompt: "Answer using only the context. If the context does not contain the answer, say so.",
-            prompt: "Context:\n{{ inputs.context }}\n\nSearch query: {{ nodes.query.text }}\n\nQuestion: {{ inputs.question }}",
+          {
+            kind: "ai",
+            id: "answer",
+            label: "Answer from context",
+            config: {
+              systemPrompt: "Answer using only the context. If the context does not contain the answer, say so.",
+              prompt: "Context:\n{{ inputs.context }}\n\nSearch query: {{ nodes.query.text }}\n\nQuestion: {{ inputs.question }}",
+            },
           },
-        },
-        { kind: "output", id: "out", x: 900, y: 0, config: { fields: { answer: "{{ nodes.answer.text }}", query: "{{ nodes.query.text }}" } } },
+          { kind: "output", id: "out", config: { fields: { answer: "{{ nodes.answer.text }}", query: "{{ nodes.query.text }}" } } },
+        ]),
       ]),
-      edges: [pipe("in", "query"), pipe("query", "answer"), pipe("answer", "out")],
+      edges: chain("in", "query", "answer", "out"),
     }),
   },
   {
@@ -114,38 +120,27 @@ export const TEMPLATES: readonly WorkflowTemplate[] = [
     kinds: ["input", "ai", "evaluation", "output"],
     build: () => ({
       nodes: nodes([
-        {
-          kind: "input",
-          id: "in",
-          x: 0,
-          y: 0,
-          config: {
-            fields: [
-              { name: "question", type: "string", required: true },
-              { name: "expected", type: "string", required: false, default: "" },
-            ],
+        questionInput([{ name: "expected", type: "string", required: false, default: "" }]),
+        ...row([
+          { kind: "ai", id: "answer", label: "Answer", config: { prompt: ASK } },
+          {
+            kind: "evaluation",
+            id: "judge",
+            label: "Judge",
+            config: {
+              metric: "llm_judge",
+              actual: "{{ nodes.answer.text }}",
+              expected: "{{ inputs.expected }}",
+              question: ASK,
+              rubric: "Correct, complete and concise.",
+              judge: { provider: "sim", model: "sim-medium" },
+              threshold: 0.5,
+            },
           },
-        },
-        { kind: "ai", id: "answer", label: "Answer", x: 300, y: 0, config: { prompt: "{{ inputs.question }}" } },
-        {
-          kind: "evaluation",
-          id: "judge",
-          label: "Judge",
-          x: 600,
-          y: 0,
-          config: {
-            metric: "llm_judge",
-            actual: "{{ nodes.answer.text }}",
-            expected: "{{ inputs.expected }}",
-            question: "{{ inputs.question }}",
-            rubric: "Correct, complete and concise.",
-            judge: { provider: "sim", model: "sim-medium" },
-            threshold: 0.5,
-          },
-        },
-        { kind: "output", id: "out", x: 900, y: 0, config: { fields: { answer: "{{ nodes.answer.text }}", score: "{{ nodes.judge.score }}" } } },
+          { kind: "output", id: "out", config: { fields: { answer: "{{ nodes.answer.text }}", score: "{{ nodes.judge.score }}" } } },
+        ]),
       ]),
-      edges: [pipe("in", "answer"), pipe("answer", "judge"), pipe("judge", "out")],
+      edges: chain("in", "answer", "judge", "out"),
     }),
   },
   {
@@ -155,21 +150,10 @@ export const TEMPLATES: readonly WorkflowTemplate[] = [
     kinds: ["input", "router", "ai", "ai", "output"],
     build: () => ({
       nodes: nodes([
-        {
-          kind: "input",
-          id: "in",
-          x: 0,
-          y: 120,
-          config: {
-            fields: [
-              { name: "question", type: "string", required: true },
-              { name: "priority", type: "string", required: false, default: "normal", description: "normal or high" },
-            ],
-          },
-        },
+        questionInput([{ name: "priority", type: "string", required: false, default: "normal", description: "normal or high" }], 120),
         { kind: "router", id: "route", label: "Route", x: 300, y: 120 },
-        { kind: "ai", id: "urgent", label: "Urgent", x: 600, y: 0, config: { model: "sim-large", prompt: "{{ inputs.question }}" } },
-        { kind: "ai", id: "standard", label: "Standard", x: 600, y: 240, config: { model: "sim-small", prompt: "{{ inputs.question }}" } },
+        { kind: "ai", id: "urgent", label: "Urgent", x: 600, y: 0, config: { model: "sim-large", prompt: ASK } },
+        { kind: "ai", id: "standard", label: "Standard", x: 600, y: 240, config: { model: "sim-small", prompt: ASK } },
         { kind: "output", id: "out", x: 900, y: 120, config: { fields: { answer: "{{ input.text }}", handledBy: "{{ input.model }}" } } },
       ]),
       edges: [

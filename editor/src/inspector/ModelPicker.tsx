@@ -21,6 +21,8 @@ export interface ModelPickerProps {
   disabled?: boolean;
   onProvider: (id: string) => void;
   onModel: (model: string) => void;
+  /** Shown in the empty model field (e.g. the model used when none is set). */
+  modelPlaceholder?: string;
   /** Test-id prefix: `${prefix}-provider`, `${prefix}-model`, … (default "inspector"). */
   testIdPrefix?: string;
 }
@@ -34,7 +36,7 @@ export function ModelPicker(p: ModelPickerProps) {
   return (
     <div className="irow">
       <ProviderSelect value={provider} issues={p.providerIssues} disabled={p.disabled} testId={`${prefix}-provider`} onChange={p.onProvider} />
-      <ModelCombobox provider={provider} value={p.model} issues={p.modelIssues} disabled={p.disabled} testId={`${prefix}-model`} onChange={p.onModel} />
+      <ModelCombobox provider={provider} value={p.model} placeholder={p.modelPlaceholder} issues={p.modelIssues} disabled={p.disabled} testId={`${prefix}-model`} onChange={p.onModel} />
     </div>
   );
 }
@@ -80,7 +82,7 @@ function ProviderSelect({ value, issues, disabled, testId, onChange }: { value: 
   );
 }
 
-function ModelCombobox({ provider, value, issues, disabled, testId, onChange }: { provider: string; value: string | undefined; issues?: GraphIssue[]; disabled?: boolean; testId: string; onChange: (v: string) => void }) {
+function ModelCombobox({ provider, value, placeholder, issues, disabled, testId, onChange }: { provider: string; value: string | undefined; placeholder?: string; issues?: GraphIssue[]; disabled?: boolean; testId: string; onChange: (v: string) => void }) {
   const id = useId();
   const listId = `${id}-list`;
   const trpc = useTRPC();
@@ -171,6 +173,7 @@ function ModelCombobox({ provider, value, issues, disabled, testId, onChange }: 
           autoComplete="off"
           spellCheck={false}
           value={value ?? ""}
+          placeholder={placeholder}
           disabled={disabled}
           aria-invalid={invalid || undefined}
           aria-describedby={invalid ? `${id}-err` : undefined}

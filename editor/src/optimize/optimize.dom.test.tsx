@@ -7,20 +7,15 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
+import { TRPCClientError } from "@trpc/client";
 import { act, type ReactNode } from "react";
-import { createRoot, type Root } from "react-dom/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseGraph, type Graph } from "../../../engine/browser.js";
-import type { AppRouter } from "../../../server/router.js";
-import { TRPCProvider } from "../trpc.js";
+import { byId, cleanup, click, FakeTrpc, renderWithTrpc, type, waitFor } from "../testing/dom.js";
 import { CandidateTable } from "./CandidateTable.js";
 import { ParetoPlot } from "./charts.js";
 import type { CandidateLike } from "./model.js";
 import { OptimizeDialog } from "./OptimizeDialog.js";
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const qa = parseGraph(JSON.parse(readFileSync(path.join(import.meta.dirname, "../../../examples/qa.flow.json"), "utf8"))) as Graph;
 const withRef = (ref: string): Graph => ({
@@ -28,86 +23,20 @@ const withRef = (ref: string): Graph => ({
   nodes: qa.nodes.map((n) => (n.kind === "optimizer" ? ({ ...n, config: { ...n.config, dataset: ref } } as typeof n) : n)),
 });
 
-type Handler = (input: unknown) => unknown;
-interface Sink {
-  next(value: unknown): void;
-  error(err: unknown): void;
-  complete(): void;
-}
-
 /** Queries and mutations answered by handlers (no subscriptions needed here). */
-class FakeServer {
-  calls: Array<{ path: string; input: unknown }> = [];
+class FakeServer extends FakeTrpc {
   datasets: Array<Record<string, unknown>> = [];
-  handlers: Record<string, Handler> = {
+  override handlers: Record<string, (input: unknown) => unknown> = {
     "datasets.list": () => this.datasets,
     "optimizations.start": () => ({ runId: "run-1" }),
   };
-  link: TRPCLink<AppRouter> = () => (({ op }: { op: { path: string; input: unknown } }) => ({
-    subscribe: (observer: Partial<Sink>) => {
-      this.calls.push({ path: op.path, input: op.input });
-      const handler = this.handlers[op.path];
-      queueMicrotask(() => {
-        try {
-          observer.next?.({ result: { type: "data", data: handler ? handler(op.input) : undefined } });
-          observer.complete?.();
-        } catch (err) {
-          observer.error?.(err instanceof TRPCClientError ? err : TRPCClientError.from(err as Error));
-        }
-      });
-      return { unsubscribe: () => undefined };
-    },
-    pipe: () => undefined,
-  })) as unknown as ReturnType<TRPCLink<AppRouter>>;
 }
 
-let root: Root;
 let container: HTMLDivElement;
 let server: FakeServer;
 
 function mount(ui: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const client = createTRPCClient<AppRouter>({ links: [server.link] });
-  container = document.createElement("div");
-  document.body.appendChild(container);
-  root = createRoot(container);
-  act(() => {
-    root.render(
-      <QueryClientProvider client={queryClient}>
-        <TRPCProvider trpcClient={client} queryClient={queryClient}>
-          {ui}
-        </TRPCProvider>
-      </QueryClientProvider>,
-    );
-  });
-}
-
-const byId = (id: string) => container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-
-async function waitFor(check: () => void, timeout = 2000) {
-  const start = Date.now();
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() - start > timeout) throw err;
-      await act(async () => new Promise((r) => setTimeout(r, 10)));
-    }
-  }
-}
-
-function click(el: Element | null, at?: { x: number; y: number }) {
-  expect(el).not.toBeNull();
-  act(() => el!.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: at?.x ?? 0, clientY: at?.y ?? 0 })));
-}
-
-function type(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
-  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-  act(() => {
-    Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, value);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  });
+  ({ container } = renderWithTrpc(ui, server.link));
 }
 
 const QA_DS = { id: "ds-qa", name: "qa", version: 1, rows: 40, hash: "h", fileName: "qa.dataset.jsonl", createdAt: new Date(0).toISOString() };
@@ -115,10 +44,7 @@ const QA_DS = { id: "ds-qa", name: "qa", version: 1, rows: 40, hash: "h", fileNa
 beforeEach(() => {
   server = new FakeServer();
 });
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+afterEach(cleanup);
 
 describe("Optimize dialog", () => {
   it("preselects the dataset the optimizer node names, focuses Start, and starts with it", async () => {
@@ -161,8 +87,7 @@ describe("Optimize dialog", () => {
     await waitFor(() => expect(byId("optimize-import-example")).not.toBeNull());
     click(byId("optimize-import-example"));
     await waitFor(() => expect(byId("optimize-import-error")?.textContent).toContain("not a dataset file of the examples folder"));
-    act(() => root.unmount());
-    container.remove();
+    cleanup();
 
     server.handlers["datasets.import"] = (input) => {
       server.datasets = [{ ...QA_DS, id: "ds-r", name: "reviews", fileName: "reviews.csv" }];

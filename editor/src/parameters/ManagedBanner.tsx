@@ -14,7 +14,7 @@ import { useTRPC } from "../trpc.js";
 import { fieldList, managedView, type ManagedView } from "./effective.js";
 import { useEffectiveNode, useManagedRunContext } from "./effective-store.js";
 import { errorText } from "./errors.js";
-import { MoveDialog } from "./ParameterPanel.js";
+import { MoveDialog } from "./MoveDialog.js";
 import "./parameters.css";
 
 /**

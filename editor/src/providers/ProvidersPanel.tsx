@@ -11,6 +11,7 @@ import { useTRPC } from "../trpc.js";
 import { providerRows, type ProviderRow } from "./model.js";
 import { ProviderDetail } from "./ProviderDetail.js";
 import { ProviderForm } from "./ProviderForm.js";
+import "../shell/page-cards.css";
 import "./providers.css";
 
 export const PROVIDERS_READ_ONLY = "Read-only: managing providers needs the admin role.";

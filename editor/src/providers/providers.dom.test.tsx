@@ -3,24 +3,20 @@
  * The provider catalog, the document validation that reads it, and the inspector's ModelPicker
  * against a fake tRPC server: the provider select lists what exists (an unknown value stays,
  * flagged), the model combobox lists the provider's models, filters as you type, picks with the
- * mouse or the keyboard, keeps free text, and says when the list cannot be read.
+ * mouse or the keyboard, keeps free text, and says when the list cannot be read; the evaluation
+ * node's LLM judge uses the same picker.
  */
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
-import { act, useState } from "react";
-import { createRoot, type Root } from "react-dom/client";
+import { act, useState, type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Graph } from "../../../engine/browser.js";
-import type { AppRouter } from "../../../server/router.js";
-import { createDocStore } from "../document/store.js";
+import { createDocStore, DocStoreContext, type DocStore } from "../document/store.js";
 import { validateDoc } from "../document/validation.js";
 import { ModelPicker } from "../inspector/ModelPicker.js";
-import { TRPCProvider } from "../trpc.js";
+import { NodeConfigForm } from "../inspector/NodeConfigForm.js";
+import { byId, cleanup, click, FakeTrpc, key, renderWithTrpc, select, type, waitFor } from "../testing/dom.js";
 import { providerCatalog, setProviderCatalog, type ProviderEntry } from "./catalog.js";
 import { apiKeyParam, formProblem, providerRows, testHeadline } from "./model.js";
 import { useProviderCatalogSync } from "./useProviders.js";
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const AVAILABLE: ProviderEntry[] = [
   { id: "sim", origin: "builtin", type: "sim", usable: true },
@@ -95,115 +91,65 @@ describe("providers screen helpers", () => {
   });
 });
 
-/** A fake tRPC server: providers.available and providers.models. */
-function fakeLink(models: Record<string, string[] | Error>): { link: TRPCLink<AppRouter>; calls: string[] } {
-  const calls: string[] = [];
-  const link = (() =>
-    ({ op }: { op: { path: string; input: unknown } }) => ({
-      subscribe(observer: { next(v: unknown): void; error(e: unknown): void; complete(): void }) {
-        calls.push(`${op.path} ${JSON.stringify(op.input ?? null)}`);
-        queueMicrotask(() => {
-          try {
-            let data: unknown;
-            if (op.path === "providers.available") data = AVAILABLE;
-            else if (op.path === "providers.models") {
-              const m = models[(op.input as { id: string }).id];
-              if (m instanceof Error) throw m;
-              data = { models: m ?? [], latencyMs: 1, fetchedAt: new Date().toISOString(), cached: false, listable: true };
-            }
-            observer.next({ result: { type: "data", data } });
-            observer.complete();
-          } catch (err) {
-            observer.error(TRPCClientError.from(err as Error));
-          }
-        });
-        return { unsubscribe() {} };
-      },
-      pipe(...ops: Array<(s: unknown) => unknown>) {
-        return ops.reduce((s, o) => o(s), this as unknown);
-      },
-    })) as unknown as TRPCLink<AppRouter>;
-  return { link, calls };
+/** A fake tRPC server: providers.available, and providers.models answering from `models` (an Error fails that provider's list). */
+function fakeServer(models: Record<string, string[] | Error>): FakeTrpc {
+  return new FakeTrpc({
+    "providers.available": () => AVAILABLE,
+    "providers.models": (input) => {
+      const m = models[(input as { id: string }).id];
+      if (m instanceof Error) throw m;
+      return { models: m ?? [], latencyMs: 1, fetchedAt: new Date().toISOString(), cached: false, listable: true };
+    },
+  });
 }
 
-let root: Root;
 let container: HTMLDivElement;
 let value: { provider: string; model: string };
 
-function Harness({ initial }: { initial: { provider: string; model: string } }) {
+/** Loads the provider catalog as the shell does, around `children`. */
+function WithCatalog({ children }: { children: ReactNode }) {
   useProviderCatalogSync();
+  return <>{children}</>;
+}
+
+function Harness({ initial }: { initial: { provider: string; model: string } }) {
   const [v, setV] = useState(initial);
   value = v;
   return <ModelPicker provider={v.provider} model={v.model} onProvider={(provider) => setV((o) => ({ ...o, provider }))} onModel={(model) => setV((o) => ({ ...o, model }))} />;
 }
 
-function mount(initial: { provider: string; model: string }, models: Record<string, string[] | Error>) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const fake = fakeLink(models);
-  const client = createTRPCClient<AppRouter>({ links: [fake.link] });
-  container = document.createElement("div");
-  document.body.appendChild(container);
-  root = createRoot(container);
-  act(() => {
-    root.render(
-      <QueryClientProvider client={queryClient}>
-        <TRPCProvider trpcClient={client} queryClient={queryClient}>
-          <Harness initial={initial} />
-        </TRPCProvider>
-      </QueryClientProvider>,
-    );
-  });
+function mount(ui: ReactNode, models: Record<string, string[] | Error>) {
+  const fake = fakeServer(models);
+  ({ container } = renderWithTrpc(<WithCatalog>{ui}</WithCatalog>, fake.link));
   return fake;
 }
 
-const byId = <T extends HTMLElement = HTMLElement>(id: string) => container.querySelector<T>(`[data-testid="${id}"]`);
-async function waitFor(check: () => void, timeout = 2000) {
-  const start = Date.now();
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() - start > timeout) throw err;
-      await act(async () => new Promise((r) => setTimeout(r, 10)));
-    }
-  }
-}
-function type(el: HTMLInputElement, text: string) {
-  act(() => {
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(el, text);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  });
-}
-const key = (el: HTMLElement, k: string) => act(() => void el.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true })));
 const options = () => [...container.querySelectorAll('[role="option"]')].map((o) => o.textContent);
+/** The inputs of the providers.models calls, in order. */
+const modelCalls = (fake: FakeTrpc) => fake.calls.filter((c) => c.path === "providers.models").map((c) => c.input);
 
 describe("ModelPicker", () => {
   beforeEach(() => setProviderCatalog(null));
   afterEach(() => {
-    act(() => root.unmount());
-    container.remove();
+    cleanup();
     setProviderCatalog(null);
   });
 
   it("lists the providers, switches, and picks a model from the list with the mouse or the keyboard", async () => {
-    const fake = mount({ provider: "sim", model: "sim-small" }, { sim: ["sim-small", "sim-medium", "sim-large"], local: ["llama-3", "qwen-2", "qwen-coder"] });
+    const fake = mount(<Harness initial={{ provider: "sim", model: "sim-small" }} />, { sim: ["sim-small", "sim-medium", "sim-large"], local: ["llama-3", "qwen-2", "qwen-coder"] });
     await waitFor(() => expect(providerCatalog()).not.toBeNull());
-    const select = byId<HTMLSelectElement>("inspector-provider")!;
-    await waitFor(() => expect([...select.options].map((o) => o.textContent)).toEqual(["sim · built-in", "local · stored", "broken · stored · unusable"]));
+    const provider = byId<HTMLSelectElement>("inspector-provider")!;
+    await waitFor(() => expect([...provider.options].map((o) => o.textContent)).toEqual(["sim · built-in", "local · stored", "broken · stored · unusable"]));
     await waitFor(() => expect(byId("inspector-model-status")?.textContent).toBe("3 models from sim"));
 
-    act(() => {
-      select.value = "local";
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    select(provider, "local");
     expect(value.provider).toBe("local");
     await waitFor(() => expect(byId("inspector-model-status")?.textContent).toContain('"sim-small" is not in local\'s list of 3'));
 
     // The toggle opens every model; a click picks one.
-    act(() => byId("inspector-model-toggle")!.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+    click(byId("inspector-model-toggle"));
     expect(options()).toEqual(["llama-3", "qwen-2", "qwen-coder"]);
-    act(() => byId("inspector-model-option-qwen-2")!.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+    click(byId("inspector-model-option-qwen-2"));
     expect(value.model).toBe("qwen-2");
     expect(byId("inspector-model-list")).toBeNull();
 
@@ -222,22 +168,83 @@ describe("ModelPicker", () => {
     key(input, "Escape");
     expect(value.model).toBe("my-own-model");
     expect(input.getAttribute("aria-expanded")).toBe("false");
-    expect(fake.calls.filter((c) => c.startsWith("providers.models"))).toEqual(['providers.models {"id":"sim"}', 'providers.models {"id":"local"}']);
+    expect(modelCalls(fake)).toEqual([{ id: "sim" }, { id: "local" }]);
   });
 
   it("an unknown provider stays selected and flagged; its models are not asked for; a failing list says why", async () => {
-    const fake = mount({ provider: "nowhere", model: "m" }, { local: new Error("local: http://x/v1/models refused the API key (HTTP 401)") });
+    const fake = mount(<Harness initial={{ provider: "nowhere", model: "m" }} />, { local: new Error("local: http://x/v1/models refused the API key (HTTP 401)") });
     await waitFor(() => expect(providerCatalog()).not.toBeNull());
-    const select = byId<HTMLSelectElement>("inspector-provider")!;
-    await waitFor(() => expect(select.options[0].textContent).toBe("nowhere (not configured)"));
-    expect(select.value).toBe("nowhere");
-    expect(fake.calls.some((c) => c.includes('"nowhere"'))).toBe(false);
-    act(() => {
-      select.value = "local";
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    const provider = byId<HTMLSelectElement>("inspector-provider")!;
+    await waitFor(() => expect(provider.options[0].textContent).toBe("nowhere (not configured)"));
+    expect(provider.value).toBe("nowhere");
+    expect(fake.calls.some((c) => JSON.stringify(c.input ?? null).includes('"nowhere"'))).toBe(false);
+    select(provider, "local");
     await waitFor(() => expect(byId("inspector-model-status")?.textContent).toContain("Could not list the models"));
     expect(byId("inspector-model-status")?.textContent).toContain("refused the API key");
     expect(byId("inspector-model-retry")).not.toBeNull();
+  });
+});
+
+describe("the evaluation node's LLM judge", () => {
+  let store: DocStore;
+  const judge = () => store.getState().graph.nodes.find((n) => n.id === "grade")!.config as { judge?: { provider?: string; model?: string } };
+  beforeEach(() => setProviderCatalog(null));
+  afterEach(() => {
+    cleanup();
+    setProviderCatalog(null);
+  });
+
+  it("picks the judge's provider and model with the AI node's picker, listing the chosen provider's models", async () => {
+    store = createDocStore(graph("sim", "local"));
+    const fake = mount(
+      <DocStoreContext.Provider value={store}>
+        <NodeConfigForm nodeId="grade" readOnly={false} onRenamed={() => undefined} />
+      </DocStoreContext.Provider>,
+      { sim: ["sim-small", "sim-medium"], local: ["llama-3", "qwen-2"] },
+    );
+    const provider = byId<HTMLSelectElement>("inspector-judge-provider")!;
+    expect(provider.tagName).toBe("SELECT");
+    await waitFor(() => expect([...provider.options].map((o) => o.textContent)).toEqual(["sim · built-in", "local · stored", "broken · stored · unusable"]));
+    expect(provider.value).toBe("local");
+    await waitFor(() => expect(byId("inspector-judge-model-status")?.textContent).toContain('"j" is not in local\'s list of 2'));
+    click(byId("inspector-judge-model-toggle"));
+    expect(options()).toEqual(["llama-3", "qwen-2"]);
+    click(byId("inspector-judge-model-option-qwen-2"));
+    expect(judge().judge).toEqual({ provider: "local", model: "qwen-2" });
+
+    // Another provider lists its own models; the edit lands in the graph as any other.
+    select(provider, "sim");
+    expect(judge().judge).toEqual({ provider: "sim", model: "qwen-2" });
+    await waitFor(() => expect(byId("inspector-judge-model-status")?.textContent).toContain("of 2"));
+    click(byId("inspector-judge-model-toggle"));
+    expect(options()).toEqual(["sim-small", "sim-medium"]);
+    click(byId("inspector-judge-model-option-sim-medium"));
+    expect(judge().judge).toEqual({ provider: "sim", model: "sim-medium" });
+    expect(modelCalls(fake)).toEqual([{ id: "local" }, { id: "sim" }]);
+    // The AI node's own picker is not on this form: the ids are the judge's.
+    expect(byId("inspector-provider")).toBeNull();
+  });
+
+  it("shows the default judge (sim / sim-medium) when none is set, and an unconfigured judge provider as flagged", async () => {
+    const g = graph("sim", "gpt");
+    const grade = g.nodes.find((n) => n.id === "grade")!;
+    store = createDocStore({ ...g, nodes: g.nodes.map((n) => (n === grade ? ({ ...n, config: { ...n.config, judge: undefined } } as typeof n) : n)) });
+    mount(
+      <DocStoreContext.Provider value={store}>
+        <NodeConfigForm nodeId="grade" readOnly={false} onRenamed={() => undefined} />
+      </DocStoreContext.Provider>,
+      { sim: ["sim-small", "sim-medium"] },
+    );
+    const provider = byId<HTMLSelectElement>("inspector-judge-provider")!;
+    await waitFor(() => expect(byId("inspector-judge-model-status")?.textContent).toBe("2 models from sim"));
+    expect(provider.value).toBe("sim");
+    expect(byId<HTMLInputElement>("inspector-judge-model")!.placeholder).toBe("sim-medium");
+    expect(judge().judge).toBeUndefined();
+
+    act(() => store.dispatch({ type: "updateNode", id: "grade", patch: { config: { judge: { provider: "gpt", model: "j" } } } }));
+    await waitFor(() => expect(provider.options[0].textContent).toBe("gpt (not configured)"));
+    expect(provider.value).toBe("gpt");
+    expect(byId("inspector-judge-model")!.getAttribute("placeholder")).toBeNull();
+    expect(container.textContent).toContain('provider "gpt" is not configured — add it under Providers');
   });
 });

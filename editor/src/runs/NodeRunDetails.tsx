@@ -13,6 +13,7 @@ import { isFinished, type NodeRunState, type RunState } from "../run-state.js";
 import { useTRPC } from "../trpc.js";
 import { StatusPill } from "../ui.js";
 import { CopyButton, Elapsed } from "./bits.js";
+import { ToolCalls } from "./ToolCalls.js";
 import "./runs.css";
 
 export interface NodeRunDetailsProps {
@@ -146,6 +147,8 @@ function NodeState({ state, runStartedTs }: { state: NodeRunState; runStartedTs?
           testId="inspector-output"
         />
       ) : null}
+
+      <ToolCalls output={state.output} />
 
       {items.length > 0 ? (
         <details className="runs-items" data-testid="node-run-items" open={state.status === "running"}>

@@ -3,23 +3,19 @@
  * The run components together against a fake tRPC server (a custom link): start a run, stream
  * its events, see the status, parameter versions, node details, the history, and run from a node.
  */
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
-import { act, StrictMode, useState } from "react";
-import { createRoot, type Root } from "react-dom/client";
+import { TRPCClientError } from "@trpc/client";
+import { act, useState, type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Graph, RunEvent } from "../../../engine/browser.js";
 import type { AppRouter } from "../../../server/router.js";
 import type { Role } from "../auth/api.js";
 import { AuthContext } from "../auth/context.js";
 import { EDITOR_ROLE_NEEDED } from "../auth/context.js";
-import { TRPCProvider } from "../trpc.js";
+import { byId, cleanup, click, FakeTrpc, renderWithTrpc, type, waitFor, type FakeOp, type Sink } from "../testing/dom.js";
 import { NodeRunDetails } from "./NodeRunDetails.js";
 import { PAGE_SIZE, RunHistory } from "./RunHistory.js";
 import { RunPanel } from "./RunPanel.js";
 import { useRun } from "./useRun.js";
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const graph = {
   version: 1,
@@ -43,51 +39,13 @@ const graph = {
   edges: [],
 } as unknown as Graph;
 
-type Handler = (input: unknown) => unknown;
-
-interface Sink {
-  next(value: unknown): void;
-  error(err: unknown): void;
-  complete(): void;
-}
-
-/** A minimal observable (the editor may not import @trpc/server, where tRPC's own lives). */
-function observable(subscribe: (observer: Sink) => () => void) {
-  const self = {
-    subscribe(observer: Partial<Sink>) {
-      let closed = false;
-      const guard = (f?: (v?: unknown) => void, last = false) => (v?: unknown) => {
-        if (closed) return;
-        if (last) closed = true;
-        f?.(v);
-      };
-      const teardown = subscribe({
-        next: guard(observer.next),
-        error: guard(observer.error, true),
-        complete: guard(observer.complete as (v?: unknown) => void, true),
-      });
-      return {
-        unsubscribe() {
-          closed = true;
-          teardown();
-        },
-      };
-    },
-    pipe(...ops: Array<(source: unknown) => unknown>): unknown {
-      return ops.reduce((source, op) => op(source), self as unknown);
-    },
-  };
-  return self;
-}
-
-/** The fake server: procedure path → handler; subscriptions return the events to stream. */
-class FakeServer {
-  calls: Array<{ path: string; input: unknown }> = [];
+/** The fake server: the run procedures, and `runs.events` streaming the events stored for a run. */
+class FakeServer extends FakeTrpc {
   runs: Array<Record<string, unknown>> = [];
   events = new Map<string, RunEvent[]>();
   /** Fails the next subscriptions after streaming events up to this seq (then clears). */
   failAfter: Array<{ seq: number; error: TRPCClientError<AppRouter> }> = [];
-  handlers: Record<string, Handler> = {
+  override handlers: Record<string, (input: unknown) => unknown> = {
     "runs.start": () => ({ runId: "r1" }),
     "runs.rerun": () => ({ runId: "r2" }),
     "runs.pause": () => ({ ok: true }),
@@ -104,36 +62,22 @@ class FakeServer {
     },
   };
 
-  link: TRPCLink<AppRouter> = () => (({ op }: { op: { path: string; input: unknown; type: string } }) =>
-      observable((observer) => {
-        this.calls.push({ path: op.path, input: op.input });
-        if (op.type === "subscription") {
-          const { runId, lastEventId } = op.input as { runId: string; lastEventId: string | null };
-          const after = lastEventId == null ? -1 : Number(lastEventId);
-          const timer = setTimeout(() => {
-            observer.next({ result: { type: "started" } });
-            const fail = this.failAfter.shift();
-            for (const e of this.events.get(runId) ?? []) {
-              if (fail && e.seq > fail.seq) {
-                observer.error(fail.error);
-                return;
-              }
-              if (e.seq > after) observer.next({ result: { type: "data", id: String(e.seq), data: { id: String(e.seq), data: e } } });
-            }
-          }, 5);
-          return () => clearTimeout(timer);
+  override subscription = (op: FakeOp, observer: Sink) => {
+    const { runId, lastEventId } = op.input as { runId: string; lastEventId: string | null };
+    const after = lastEventId == null ? -1 : Number(lastEventId);
+    const timer = setTimeout(() => {
+      observer.next({ result: { type: "started" } });
+      const fail = this.failAfter.shift();
+      for (const e of this.events.get(runId) ?? []) {
+        if (fail && e.seq > fail.seq) {
+          observer.error(fail.error);
+          return;
         }
-        const handler = this.handlers[op.path];
-        queueMicrotask(() => {
-          try {
-            observer.next({ result: { type: "data", data: handler ? handler(op.input) : undefined } });
-            observer.complete();
-          } catch (err) {
-            observer.error(err instanceof TRPCClientError ? err : TRPCClientError.from(err as Error));
-          }
-        });
-        return () => undefined;
-      })) as unknown as ReturnType<TRPCLink<AppRouter>>;
+        if (e.seq > after) observer.next({ result: { type: "data", id: String(e.seq), data: { id: String(e.seq), data: e } } });
+      }
+    }, 5);
+    return () => clearTimeout(timer);
+  };
 }
 
 function runEvents(runId: string, extra: Record<string, unknown> = {}): RunEvent[] {
@@ -165,58 +109,17 @@ function Harness() {
   );
 }
 
-let root: Root;
 let container: HTMLDivElement;
 let server: FakeServer;
 const expired = vi.fn();
 
+/** Renders `ui` signed in as `role`. */
+function withAuth(ui: ReactNode, role: Role = "editor") {
+  return <AuthContext.Provider value={{ user: { name: "t", role, workflows: null }, signOut: () => undefined, expired }}>{ui}</AuthContext.Provider>;
+}
+
 function mount(role: Role = "editor") {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const client = createTRPCClient<AppRouter>({ links: [server.link] });
-  container = document.createElement("div");
-  document.body.appendChild(container);
-  root = createRoot(container);
-  act(() => {
-    root.render(
-      <StrictMode>
-        <QueryClientProvider client={queryClient}>
-          <TRPCProvider trpcClient={client} queryClient={queryClient}>
-            <AuthContext.Provider value={{ user: { name: "t", role, workflows: null }, signOut: () => undefined, expired }}>
-              <Harness />
-            </AuthContext.Provider>
-          </TRPCProvider>
-        </QueryClientProvider>
-      </StrictMode>,
-    );
-  });
-}
-
-const byId = (id: string) => container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-
-async function waitFor(check: () => void, timeout = 2000) {
-  const start = Date.now();
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() - start > timeout) throw err;
-      await act(async () => new Promise((r) => setTimeout(r, 10)));
-    }
-  }
-}
-
-function type(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
-  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-  act(() => {
-    Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, value);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  });
-}
-
-function click(el: HTMLElement | null) {
-  expect(el).not.toBeNull();
-  act(() => el!.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+  ({ container } = renderWithTrpc(withAuth(<Harness />, role), server.link, { strict: true }));
 }
 
 beforeEach(() => {
@@ -226,10 +129,7 @@ beforeEach(() => {
   server.events.set("r1", runEvents("r1"));
   server.events.set("r2", runEvents("r2", { parentRunId: "r1", fromNodeId: "answer" }));
 });
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+afterEach(cleanup);
 
 describe("run components", () => {
   it("validates the form, starts a run and shows its live state", async () => {
@@ -373,8 +273,7 @@ describe("run inputs: remembered, presets, dataset rows, drafts", () => {
     mount();
     type(byId("input-question") as HTMLTextAreaElement, "what is 6*7?");
     type(byId("input-count") as HTMLInputElement, "5");
-    act(() => root.unmount());
-    container.remove();
+    cleanup();
     mount();
     expect((byId("input-question") as HTMLTextAreaElement).value).toBe("what is 6*7?");
     expect((byId("input-count") as HTMLInputElement).value).toBe("5");
@@ -463,8 +362,7 @@ describe("run inputs: remembered, presets, dataset rows, drafts", () => {
     await waitFor(() => expect(byId("run-status")?.dataset.status).toBe("succeeded"));
     expect(server.calls.find((c) => c.path === "runs.start")?.input).toEqual({ workflowId: "qa", inputs: { question: "2+2", count: 2 }, graph, baseVersion: 3 });
     expect(byId("run-draft")?.textContent).toBe("draft unsaved edits of v3");
-    act(() => root.unmount());
-    container.remove();
+    cleanup();
 
     harnessDraft = { dirty: true, issues: 2, baseVersion: 3 };
     server.calls = [];
@@ -486,25 +384,17 @@ describe("run inputs: remembered, presets, dataset rows, drafts", () => {
         out: { status: "skipped" as const, reason: 'upstream node "answer" failed' },
       },
     };
-    const queryClient = new QueryClient();
-    const client = createTRPCClient<AppRouter>({ links: [server.link] });
-    container = document.createElement("div");
-    document.body.appendChild(container);
-    root = createRoot(container);
-    act(() => {
-      root.render(
-        <QueryClientProvider client={queryClient}>
-          <TRPCProvider trpcClient={client} queryClient={queryClient}>
-            <AuthContext.Provider value={{ user: { name: "t", role: "editor", workflows: null }, signOut: () => undefined, expired }}>
-              <NodeRunDetails graph={graph} nodeId="answer" run={failedRun} first />
-              <div data-testid="skipped-node">
-                <NodeRunDetails graph={graph} nodeId="out" run={failedRun} />
-              </div>
-            </AuthContext.Provider>
-          </TRPCProvider>
-        </QueryClientProvider>,
-      );
-    });
+    renderWithTrpc(
+      withAuth(
+        <>
+          <NodeRunDetails graph={graph} nodeId="answer" run={failedRun} first />
+          <div data-testid="skipped-node">
+            <NodeRunDetails graph={graph} nodeId="out" run={failedRun} />
+          </div>
+        </>,
+      ),
+      server.link,
+    );
     const details = byId("node-run-details")!;
     expect(details.dataset.position).toBe("first");
     const error = byId("node-run-error")!;
