@@ -15,6 +15,7 @@ import { ModelPicker } from "../inspector/ModelPicker.js";
 import { NodeConfigForm } from "../inspector/NodeConfigForm.js";
 import { byId, cleanup, click, FakeTrpc, key, renderWithTrpc, select, type, waitFor } from "../testing/dom.js";
 import { providerCatalog, setProviderCatalog, type ProviderEntry } from "./catalog.js";
+import { ProviderForm } from "./ProviderForm.js";
 import { apiKeyParam, formProblem, providerRows, testHeadline } from "./model.js";
 import { useProviderCatalogSync } from "./useProviders.js";
 
@@ -246,5 +247,23 @@ describe("the evaluation node's LLM judge", () => {
     expect(provider.value).toBe("gpt");
     expect(byId("inspector-judge-model")!.getAttribute("placeholder")).toBeNull();
     expect(container.textContent).toContain('provider "gpt" is not configured — add it under Providers');
+  });
+});
+
+describe("ProviderForm", () => {
+  afterEach(cleanup);
+
+  it("Escape cancels the form (the editor's one Escape stack); other keys do not", () => {
+    let cancelled = 0;
+    renderWithTrpc(<ProviderForm takenIds={[]} onSaved={() => undefined} onCancel={() => cancelled++} />, new FakeTrpc().link);
+    expect(byId("provider-cancel")).not.toBeNull();
+    act(() => {
+      window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    });
+    expect(cancelled).toBe(1);
+    act(() => {
+      window.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    });
+    expect(cancelled).toBe(1);
   });
 });
