@@ -4,6 +4,8 @@ import { loginUrlCommand, tokenCreateCommand, tokenListCommand, tokenRevokeComma
 import { batchCommand } from "./commands/batch.js";
 import { datasetImportCommand, datasetListCommand } from "./commands/dataset.js";
 import { mcpCommand } from "./commands/mcp.js";
+import { chatCommand, type ChatFlags } from "./commands/chat.js";
+import { memoryClearCommand, memoryListCommand, memoryShowCommand } from "./commands/memory.js";
 import { auditCommand, diffCommand, paramsCommand, promoteCommand, rollbackCommand } from "./commands/params.js";
 import { candidatesCommand, optimizeCommand, type OptimizeFlags } from "./commands/optimize.js";
 import { runCommand } from "./commands/run.js";
@@ -44,6 +46,19 @@ export function buildProgram(setExit: (code: number) => void, services: () => Pr
     .description("re-run a run from a node, reusing upstream outputs")
     .action(wrap((id: string, o: { from: string; json?: boolean }) => rerunCommand(id, o, services)));
   const collect = (v: string, prev: string[] = []) => [...prev, v];
+  program.command("chat").argument("<workflow>", "graph file or stored workflow id").requiredOption("--thread <id>", "conversation id: runs on the same thread share memory")
+    .option("-i, --input <field=value>", "an input fixed for every message (repeatable; or a JSON object)", collect)
+    .option("--message-field <name>", "input each line goes into (default: the first other text input)").option("--thread-field <name>", "input the thread id goes into (default: from the memory's thread template)")
+    .option("--json", "one JSON line per answer (runId, answer, memory)").option("--no-production", "run the graph's own parameters instead of each AI node's production version")
+    .description("chat with a workflow's AI node that has memory: each stdin line is one run on the thread")
+    .action(wrap((w: string, o: ChatFlags) => chatCommand(w, o, services)));
+  const memory = program.command("memory").description("list, show and clear the conversation memory of a workflow's AI nodes");
+  memory.command("list").argument("<workflow>", "stored workflow id or graph file").option("--node <id>", "only this AI node").option("--json", "JSON output")
+    .description("the workflow's threads").action(wrap((w: string, o: { node?: string; json?: boolean }) => memoryListCommand(w, o, services)));
+  memory.command("show").argument("<workflow>", "stored workflow id or graph file").requiredOption("--thread <id>", "thread id").option("--node <id>", "AI node (when several have this thread)").option("--json", "JSON output")
+    .description("a thread's messages and summary").action(wrap((w: string, o: { thread: string; node?: string; json?: boolean }) => memoryShowCommand(w, o, services)));
+  memory.command("clear").argument("<workflow>", "stored workflow id or graph file").requiredOption("--thread <id>", "thread id").option("--node <id>", "AI node (when several have this thread)")
+    .description("delete a thread's messages and summary").action(wrap((w: string, o: { thread: string; node?: string }) => memoryClearCommand(w, o, services)));
   // No commander defaults here: an option is set only when given, so it can override an optimizer node's value (defaults in the help).
   program.command("optimize").argument("<workflow>", "graph file or stored workflow id")
     .option("--node <id>", "AI node to tune (repeatable)", collect)

@@ -19,6 +19,7 @@ import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "./auth/roles.js";
 import { restRoutes } from "./rest/router.js";
+import { memoryOf } from "./services/memory-store.js";
 import { appRouter, type AppRouter } from "./router.js";
 import {
   bearer,
@@ -182,6 +183,30 @@ const PROCEDURES: ProcedureRow[] = [
       const name = f.unique("preset");
       await f.app.services.db.prisma.inputPreset.create({ data: { id: `pre_${name}`, workflowId: "qa", name, inputs: "{}", createdBy: "test" } });
       return { workflowId: "qa", name };
+    },
+  },
+  // conversation memory (a thread of qa/answer written in-process)
+  { path: "memory.list", type: "query", role: "viewer", scope: "workflow", input: () => ({ workflowId: "qa" }) },
+  {
+    path: "memory.get",
+    type: "query",
+    role: "viewer",
+    scope: "workflow",
+    input: async (f) => {
+      const threadId = f.unique("thread");
+      await memoryOf(f.app.services.db.prisma).append({ workflowId: "qa", nodeId: "answer", threadId }, [{ role: "user", content: "hi" }]);
+      return { workflowId: "qa", nodeId: "answer", threadId };
+    },
+  },
+  {
+    path: "memory.clear",
+    type: "mutation",
+    role: "editor",
+    scope: "workflow",
+    input: async (f) => {
+      const threadId = f.unique("thread");
+      await memoryOf(f.app.services.db.prisma).append({ workflowId: "qa", nodeId: "answer", threadId }, [{ role: "user", content: "hi" }]);
+      return { workflowId: "qa", nodeId: "answer", threadId };
     },
   },
 

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "./trpc.js";
 import { authRouter } from "./routers/auth.js";
 import { datasetsRouter } from "./routers/datasets.js";
+import { memoryRouter } from "./routers/memory.js";
 import { optimizationsRouter } from "./routers/optimizations.js";
 import { parametersRouter } from "./routers/parameters.js";
 import { presetsRouter } from "./routers/presets.js";
@@ -16,6 +17,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   parameters: parametersRouter,
   presets: presetsRouter,
+  memory: memoryRouter,
   providers: providersRouter,
 });
 

@@ -3,6 +3,7 @@ import { checkRunInputSize } from "../../engine/graph/inputs.js";
 import type { AppServices } from "../../server/services/app.js";
 import { assertProvidersConfigured } from "../../server/services/providers.js";
 import { presetsOf } from "../../server/services/presets.js";
+import { memoryOf } from "../../server/services/memory-store.js";
 import { EXIT, UsageError } from "../errors.js";
 import { cell, formatDuration, statusText } from "../format.js";
 import { graphForRun, loadWorkflow, parseInputArg } from "../load.js";
@@ -30,7 +31,7 @@ export async function runCommand(arg: string, flags: RunFlags, services: () => P
   if (!flags.json && parameterVersions && Object.keys(parameterVersions).length) {
     process.stderr.write(`parameters: ${Object.entries(parameterVersions).map(([n, v]) => `${n} v${v}`).join(", ")} (production)\n`);
   }
-  const handle = await createRun({ graph, inputs, workflowId: loaded.workflowId, providers: app.providers, history: app.history, parameterVersions });
+  const handle = await createRun({ graph, inputs, workflowId: loaded.workflowId, providers: app.providers, history: app.history, parameterVersions, memory: memoryOf(app.db.prisma) });
   if (!flags.json) for await (const e of handle.events()) printEvent(e);
   const result = await handle.result;
   printResult(result, flags.json, parameterVersions);

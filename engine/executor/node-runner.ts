@@ -8,6 +8,7 @@ import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
 import type { ErrorInfo, RunEventBody } from "../schema/events.js";
 import type { GraphNode, ParallelEdge } from "../schema/graph.js";
 import type { TemplateScope } from "../template/template.js";
+import type { NodeMemoryContext } from "../memory/types.js";
 
 /** Everything one node execution needs. */
 export interface NodeJob {
@@ -23,6 +24,8 @@ export interface NodeJob {
   emit: (e: RunEventBody) => void;
   /** Owner of this node's template renders (the run, or the optimization running it). */
   renderOwner?: string;
+  /** The run's conversation memory (AI nodes with `memory`). */
+  memory?: NodeMemoryContext;
 }
 
 /** How a node execution ended. Never a rejection: failures are data. */
@@ -69,7 +72,7 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
   const def = nodeDefinition(job.node.kind);
   const timeoutMs = job.node.timeoutMs;
   const emit = (e: NodeEventBody) => job.emit({ ...e, nodeId: job.node.id, ...(item !== undefined ? { index: item } : {}) } as RunEventBody);
-  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner, emit });
+  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner, emit, memory: job.memory });
   const ctl = new AbortController();
   const onParent = () => ctl.abort(parent.reason);
   parent.addEventListener("abort", onParent, { once: true });
@@ -78,7 +81,7 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
     timeoutMs,
   );
   try {
-    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner, emit }), ctl.signal);
+    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner, emit, memory: job.memory }), ctl.signal);
   } finally {
     clearTimeout(timer);
     parent.removeEventListener("abort", onParent);

@@ -4,6 +4,7 @@ import type { ErrorInfo } from "../schema/events.js";
 import type { EventBus } from "./event-bus.js";
 import { formatCount, limits } from "../limits.js";
 import type { ParallelEdge } from "../schema/graph.js";
+import type { NodeMemoryContext } from "../memory/types.js";
 import { addUsage, type NodeJob, type NodeJobResult } from "./node-runner.js";
 import type { Scheduler, Step } from "./scheduler.js";
 
@@ -49,6 +50,8 @@ export class RunCore {
     private readonly onJoinArmed: (aggregateId: string, timeoutMs: number) => void,
     /** Owner of the run's template renders (RunOptions.renderOwner, default the run id). */
     readonly renderOwner?: string,
+    /** The run's conversation memory (RunOptions.memory with the run's ids). */
+    readonly memory?: NodeMemoryContext,
   ) {}
 
   /** Applies a scheduling step: emits skips and partials, queues ready nodes, cancels unneeded branches. */
@@ -196,6 +199,7 @@ export class RunCore {
       providers: this.providers,
       index: this.index,
       renderOwner: this.renderOwner,
+      memory: this.memory,
       signal: ctl.signal,
       emit: map ? this.mappedEmitter(nodeId, map.items.length) : (e) => this.bus.emit(e),
     };

@@ -60,6 +60,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
       joinTimers.push(setTimeout(() => actor.send({ type: "JOIN_TIMEOUT", nodeId: aggId }), ms));
     },
     opts.renderOwner ?? runId,
+    opts.memory ? { store: opts.memory, workflowId, runId } : undefined,
   );
   const started = now();
 

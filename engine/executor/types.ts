@@ -2,6 +2,7 @@ import type { Graph, GraphInput } from "../schema/graph.js";
 import type { PreparedGraph } from "../graph/prepare.js";
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../schema/events.js";
 import type { ProviderRegistry } from "../providers/types.js";
+import type { MemoryStore } from "../memory/types.js";
 import type { RunHistoryReader, RunHistorySink } from "./history.js";
 
 /** Everything a run needs from outside the engine; the server, CLI and tests supply these. */
@@ -30,6 +31,8 @@ export interface RunOptions {
    * (default: the run id). An optimization passes its own id so that all its example runs count as one.
    */
   renderOwner?: string;
+  /** Conversation memory of AI nodes with `memory` (engine/memory/); without it they run without memory and say so. */
+  memory?: MemoryStore;
   /** An outside abort (e.g. the server shutting down) cancels the run. */
   signal?: AbortSignal;
   /** Time source, injectable for tests. */

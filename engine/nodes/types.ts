@@ -4,6 +4,7 @@ import type { GraphNode, NodeKind, NodeOfKind } from "../schema/graph.js";
 import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
 import type { RunEventBody } from "../schema/events.js";
 import type { TemplateScope } from "../template/template.js";
+import type { NodeMemoryContext } from "../memory/types.js";
 
 /** What a node execution gets from the executor. */
 export interface NodeContext<N extends GraphNode = GraphNode> {
@@ -19,6 +20,8 @@ export interface NodeContext<N extends GraphNode = GraphNode> {
   renderOwner?: string;
   /** Emits this execution's own events into the run's stream (AI nodes: node.tool_call / node.tool_result). */
   emit?: (e: NodeEventBody) => void;
+  /** The run's conversation memory store and ids (AI nodes with `memory`); absent: no memory in this run. */
+  memory?: NodeMemoryContext;
 }
 
 /** An event a node execution emits itself: the executor adds the node id (and the mapped item's index). */

@@ -41,8 +41,11 @@ export function providerReferences(graph: { nodes?: unknown }): ProviderReferenc
     const push = (field: string, provider: string | undefined, usedBy: ProviderReference["usedBy"]) => {
       if (provider !== undefined) refs.push({ nodeId: node.id as string, field, provider, usedBy });
     };
-    if (node.kind === "ai") push("config.provider", named(config.provider, "sim"), "run");
-    else if (node.kind === "evaluation" && config.metric === "llm_judge") {
+    if (node.kind === "ai") {
+      push("config.provider", named(config.provider, "sim"), "run");
+      // A summary memory calls its own model after each turn.
+      if (isRecord(config.memory) && typeof config.memory.summaryProvider === "string" && config.memory.summaryProvider.trim()) push("config.memory.summaryProvider", config.memory.summaryProvider, "run");
+    } else if (node.kind === "evaluation" && config.metric === "llm_judge") {
       push("config.judge.provider", isRecord(config.judge) ? named(config.judge.provider, "sim") : "sim", "run");
     } else if (node.kind === "optimizer" && config.strategy === "reflective") {
       push("config.reflection.provider", isRecord(config.reflection) ? named(config.reflection.provider, "sim") : "sim", "optimize");

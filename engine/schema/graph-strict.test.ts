@@ -122,9 +122,9 @@ describe("strict graph schemas", () => {
 
   it("names each unknown field of an AI node (the fields a newer client might send), and parseGraph throws", () => {
     const doc = fullDoc();
-    Object.assign(nodeOf(doc, "answer").config, { memory: { kind: "buffer" }, toolChoice: "auto" });
+    Object.assign(nodeOf(doc, "answer").config, { vectorStore: { kind: "buffer" }, toolChoice: "auto" });
     expect(issuesOf(doc).map(formatIssue)).toEqual([
-      expect.stringMatching(/^node "answer" field config\.memory: unrecognized key "memory"/),
+      expect.stringMatching(/^node "answer" field config\.vectorStore: unrecognized key "vectorStore"/),
       expect.stringMatching(/^node "answer" field config\.toolChoice: unrecognized key "toolChoice"/),
     ]);
     expect(() => parseGraph(doc)).toThrow(GraphValidationError);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_LIMITS } from "../limits.js";
+import { MemoryConfigSchema } from "./memory.js";
 import { MetaSchema } from "./meta.js";
 import { OptimizerNodeConfigSchema } from "./optimizer.js";
 import { safeText } from "./text.js";
@@ -91,6 +92,8 @@ export const AiParamsSchema = z.strictObject({
   maxToolCalls: z.number().int().min(1).max(MAX_TOOL_CALLS_LIMIT).optional(),
   /** The tool-use instruction added to the system prompt when the node has tools (tunable). */
   toolInstructions: text(20_000).optional(),
+  /** Conversation memory keyed by a thread id from the run's inputs (engine/memory/); absent: none. */
+  memory: MemoryConfigSchema.optional(),
 });
 
 export const AiNodeSchema = z.strictObject({ ...nodeBase, kind: z.literal("ai"), config: AiParamsSchema });

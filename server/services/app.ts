@@ -18,6 +18,7 @@ import { Keyring } from "../secrets/keyring.js";
 import { SecretRedactor } from "../secrets/redact.js";
 import { createProviderConfigStore } from "../store/provider-configs.js";
 import { RunService } from "./runs.js";
+import { memoryOf } from "./memory-store.js";
 import { configureLimits, limitsFromEnv, type ResourceLimits } from "../../engine/limits.js";
 
 /** Everything the server and the CLI share: database, stores, providers, the run service. */
@@ -152,7 +153,7 @@ export async function createAppServices(
     throw err;
   }
   const providers = providerConfigs.registry;
-  const runs = new RunService({ history, workflows, providers, parameters });
+  const runs = new RunService({ history, workflows, providers, parameters, memory: memoryOf(db.prisma) });
   const optimizer = new OptimizationService({ workflows, datasets, optimizations, parameters, providers, jobs, policy: opts.optimizationPolicy });
   let sweepTimer: NodeJS.Timeout | undefined;
   if (kind === "server") {

@@ -1,6 +1,7 @@
 import { createRun, FlowtuneError, isTerminalEvent, type Graph, type ProviderRegistry, type RunEvent, type RunHandle } from "../../engine/index.js";
 import type { ListRunsOptions, RunDetail, RunHistoryStore, RunPage } from "../store/run-history.js";
 import { graphChecksum, storableGraph, type WorkflowRecord, type WorkflowStore } from "../store/workflows.js";
+import type { MemoryStore } from "../../engine/memory/types.js";
 import type { ParameterResolver } from "./parameters.js";
 import { assertProvidersConfigured } from "./providers.js";
 
@@ -12,7 +13,7 @@ export class RunService {
   private readonly live = new Map<string, RunHandle>();
 
   constructor(
-    private readonly deps: { history: RunHistoryStore; workflows: WorkflowStore; providers: ProviderRegistry; parameters?: ParameterResolver },
+    private readonly deps: { history: RunHistoryStore; workflows: WorkflowStore; providers: ProviderRegistry; parameters?: ParameterResolver; memory?: MemoryStore },
   ) {}
 
   /**
@@ -46,6 +47,7 @@ export class RunService {
       providers: this.deps.providers,
       history: this.deps.history,
       workflowId: wf.id,
+      memory: this.deps.memory,
       signal: args.signal,
     });
     return { ...(await this.track(handle)), ...(draft ? { draft } : {}) };
@@ -67,6 +69,7 @@ export class RunService {
       history: this.deps.history,
       historyReader: this.deps.history,
       workflowId: parent.workflowId,
+      memory: this.deps.memory,
       fromRun: { runId: args.runId, nodeId: args.fromNodeId },
     });
     return this.track(handle);

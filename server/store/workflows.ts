@@ -214,8 +214,12 @@ export function createWorkflowStore(prisma: PrismaClient): WorkflowStore {
     },
 
     async delete(id) {
-      // Its input presets go with it (they have no foreign key to cascade on).
-      const [, { count }] = await prisma.$transaction([prisma.inputPreset.deleteMany({ where: { workflowId: id } }), prisma.workflow.deleteMany({ where: { id } })]);
+      // Its input presets and conversation memory go with it (they have no foreign key to cascade on; turns cascade from threads).
+      const [, , { count }] = await prisma.$transaction([
+        prisma.inputPreset.deleteMany({ where: { workflowId: id } }),
+        prisma.memoryThread.deleteMany({ where: { workflowId: id } }),
+        prisma.workflow.deleteMany({ where: { id } }),
+      ]);
       return count > 0;
     },
   };

@@ -26,6 +26,7 @@ import { CopyButton, Elapsed } from "./bits.js";
 import { inputFieldsOf, isLongText, toInputs, withRemembered, type FormValue, type FormValues, type InputField } from "./input-form.js";
 import { loadRememberedInputs, rememberInputs } from "./input-store.js";
 import { RunInputTools } from "./RunInputTools.js";
+import { MemoryThreads } from "../memory/MemoryThreads.js";
 import "./runs.css";
 
 export interface RunPanelProps {
@@ -205,6 +206,13 @@ export function RunPanel({ graph, run, streamStatus, streamError, onStarted, dra
       </form>
 
       {run.runId ? <RunSummary run={run} streamStatus={streamStatus} streamError={streamError} /> : null}
+      {/* Conversation memory: renders only for a workflow with an AI node that has memory. */}
+      <MemoryThreads
+        graph={graph}
+        readOnly={readOnly}
+        refreshKey={run.runId && isFinished(run.status) ? `${run.runId}:${run.status}` : undefined}
+        onContinue={(field, threadId) => fill({ ...values, [field]: threadId }, `Continuing thread “${threadId}”: type the next message and run.`)}
+      />
     </section>
   );
 }

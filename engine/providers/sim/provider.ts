@@ -6,6 +6,7 @@ import { respond } from "./respond.js";
 import { formatCount, limits } from "../../limits.js";
 import { countPromptTokensAsync, countTokens, truncateToTokens } from "./tokens.js";
 import { simToolReply, type SimToolReply } from "./tools.js";
+import { simMemoryReply } from "./memory.js";
 
 export interface SimProviderOptions {
   /** Multiplies the simulated latency actually waited: 0 = no waiting (tests, benchmarks), 1 = realistic. */
@@ -47,7 +48,7 @@ export function createSimProvider(opts: SimProviderOptions = {}): SimProvider {
       if (chars > max) {
         throw new ProviderError(`the prompt is ${formatCount(chars)} characters; the sim reads at most ${formatCount(max)} (simInputChars)`, { status: 400, retryable: false });
       }
-      const reply: { text: string; toolCalls?: SimToolReply["toolCalls"] } = simToolReply(request, model, seed) ?? respond(request, model, seed);
+      const reply: { text: string; toolCalls?: SimToolReply["toolCalls"] } = simToolReply(request, model, seed) ?? simMemoryReply(request) ?? respond(request, model, seed);
       // Tool definitions are part of the prompt a real model reads (and pays for).
       const promptTokens = (await countPromptTokensAsync(request.messages)) + (request.tools?.length ? countTokens(JSON.stringify(request.tools)) : 0);
       throwIfAborted(signal);
