@@ -61,7 +61,7 @@ describe("workflows API and the strict graph format", () => {
   it("create: unknown fields on a node's config, a node, an edge and the graph → 400 naming each path; nothing is written", async () => {
     const g = qaAs("strict_create");
     const answer = g.nodes.find((n) => n.id === "answer")!;
-    Object.assign(answer.config, { toolChoice: "auto", maxTokenz: 3, memory: { kind: "buffer" } });
+    Object.assign(answer.config, { toolChoice: "auto", maxTokenz: 3, vectorStore: { kind: "buffer" } });
     Object.assign(g.nodes[0], { collapsed: true });
     Object.assign(g.edges[0], { weight: 2 });
     g.owner = "me";
@@ -73,7 +73,7 @@ describe("workflows API and the strict graph format", () => {
       expect.arrayContaining([
         ["answer", "config.toolChoice"],
         ["answer", "config.maxTokenz"],
-        ["answer", "config.memory"],
+        ["answer", "config.vectorStore"],
         [g.nodes[0].id, "collapsed"],
         [g.edges[0].id, "weight"],
         ["(graph)", "owner"],

@@ -73,7 +73,7 @@ describe("effective parameters", () => {
     const node = eff.nodes.find((n) => n.nodeId === "answer")!;
     expect(node).toMatchObject({ managed: true, version: 2, pendingDraft: null });
     expect(node.params).toMatchObject({ prompt: "Tuned: {{ inputs.question }}", temperature: 0.4 });
-    expect(node.managedFields).toEqual(["provider", "model", "systemPrompt", "prompt", "temperature", "topP", "maxTokens", "fewShot", "responseFormat", "seed", "tools", "maxToolCalls", "toolInstructions"]);
+    expect(node.managedFields).toEqual(["provider", "model", "systemPrompt", "prompt", "temperature", "topP", "maxTokens", "fewShot", "responseFormat", "seed", "tools", "maxToolCalls", "toolInstructions", "memory"]);
     expect(node.divergentFields).toEqual(["prompt", "temperature"]);
     expect(node.graphParams.prompt).toBe("{{ inputs.question }}");
     await expectTRPCError(app.caller.parameters.effective({ workflowId: "me_nope" }), "NOT_FOUND");
