@@ -1,5 +1,16 @@
-import { countTokensAsync } from "../providers/sim/tokens.js";
+import type * as Tokens from "../providers/sim/tokens.js";
 import type { MemoryTurn } from "./types.js";
+
+type TokensModule = typeof Tokens;
+// Loaded on first use through a specifier the bundler cannot follow: the AI node (and so this file)
+// is reachable from the editor's bundle, and the tokenizer's tables are ~1 MB.
+const TOKENS_MODULE = "../providers/sim/tokens.js";
+let tokensModule: Promise<TokensModule> | undefined;
+async function countTokensAsync(text: string): Promise<number> {
+  tokensModule ??= import(/* @vite-ignore */ TOKENS_MODULE) as Promise<TokensModule>;
+  return (await tokensModule).countTokensAsync(text);
+}
+
 
 /** Tokens one chat message costs beyond its content (as the sim and OpenAI count them). */
 const TOKENS_PER_MESSAGE = 3;

@@ -8,8 +8,9 @@ import { useCallback, type ReactNode } from "react";
 import type { GraphNode } from "../../../engine/browser.js";
 import { useDoc, useDocStore, useValidation } from "../document/store.js";
 import { issuesFor, NO_ISSUES } from "../document/validation.js";
-import { JsonField, OtherIssues, TextArea, TextField } from "./fields.js";
+import { JsonField, TextArea, TextField } from "./fields.js";
 import { IdField } from "./IdField.js";
+import { UnclaimedIssues } from "./UnclaimedIssues.js";
 import { AggregateFields } from "./kinds/aggregate.js";
 import { AiFields } from "./kinds/ai.js";
 import { EvaluationFields } from "./kinds/evaluation.js";
@@ -89,12 +90,11 @@ export function NodeConfigForm({ nodeId, readOnly, onRenamed }: { nodeId: string
   }
 
   const policy = <ExecutionFields node={node} claim={claim} readOnly={readOnly} set={set} />;
-  const others = issues.filter((i) => !claimed.some((f) => i.field === f || i.field?.startsWith(`${f}.`)));
 
   return (
     <fieldset className="iform" disabled={readOnly} data-testid="inspector-form" data-kind={node.kind}>
       <legend className="sr-only">Configuration of {node.id}</legend>
-      <OtherIssues issues={others} testId="inspector-node-issues" />
+      <UnclaimedIssues issues={issues} claimed={claimed} testId="inspector-node-issues" />
       {common}
       {body}
       {policy}

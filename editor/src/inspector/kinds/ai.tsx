@@ -1,7 +1,9 @@
-/** The AI node's fields: model, prompts, sampling, response format and few-shot examples. */
+/** The AI node's fields: model, prompts, sampling, response format, few-shot examples, tools and memory. */
 import { ManagedBanner, useManagedView } from "../../parameters/ManagedBanner.js";
 import { NumberField, OtherIssues, SelectField, TextArea } from "../fields.js";
 import { ModelPicker } from "../ModelPicker.js";
+import { AiMemorySection } from "./ai-memory.js";
+import { AiToolsSection } from "./ai-tools.js";
 import type { KindProps } from "./types.js";
 
 /** The AI node's fields; a node managed by parameter versions shows (and edits into a draft of) its production values. */
@@ -49,6 +51,8 @@ export function AiFields({ node, claim, cfg }: KindProps<"ai">) {
       <button type="button" className="btn btn-sm" data-testid="inspector-add-fewshot" onClick={() => cfg("fewShot", [...fewShot, { input: "", output: "" }])}>
         + Add example
       </button>
+      <AiToolsSection key={node.id} nodeId={node.id} config={c} claim={claim} />
+      <AiMemorySection nodeId={node.id} config={c} claim={claim} />
     </div>
   );
 }
