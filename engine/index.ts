@@ -1,6 +1,7 @@
 // The engine's public surface: what the server, the CLI and benchmarks import.
 export * from "./browser.js";
 export * from "./memory/index.js";
+export * from "./services/index.js";
 export * from "./executor/index.js";
 export { checksum, canonicalJson } from "./graph/checksum.js";
 export * from "./providers/index.js";

@@ -9,6 +9,7 @@ import type { ErrorInfo, RunEventBody } from "../schema/events.js";
 import type { GraphNode, ParallelEdge } from "../schema/graph.js";
 import type { TemplateScope } from "../template/template.js";
 import type { NodeMemoryContext } from "../memory/types.js";
+import type { RunServices } from "../services/types.js";
 
 /** Everything one node execution needs. */
 export interface NodeJob {
@@ -26,6 +27,8 @@ export interface NodeJob {
   renderOwner?: string;
   /** The run's conversation memory (AI nodes with `memory`). */
   memory?: NodeMemoryContext;
+  /** Stored workflows and MCP servers (RunOptions.services). */
+  services?: RunServices;
 }
 
 /** How a node execution ended. Never a rejection: failures are data. */
@@ -72,7 +75,7 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
   const def = nodeDefinition(job.node.kind);
   const timeoutMs = job.node.timeoutMs;
   const emit = (e: NodeEventBody) => job.emit({ ...e, nodeId: job.node.id, ...(item !== undefined ? { index: item } : {}) } as RunEventBody);
-  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner, emit, memory: job.memory });
+  if (!timeoutMs) return def.execute({ node: job.node, input, scope, providers: job.providers, signal: parent, index: job.index, renderOwner: job.renderOwner, emit, memory: job.memory, services: job.services });
   const ctl = new AbortController();
   const onParent = () => ctl.abort(parent.reason);
   parent.addEventListener("abort", onParent, { once: true });
@@ -81,7 +84,7 @@ async function attemptOnce(job: NodeJob, input: unknown, scope: TemplateScope, p
     timeoutMs,
   );
   try {
-    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner, emit, memory: job.memory }), ctl.signal);
+    return await raceAbort(def.execute({ node: job.node, input, scope, providers: job.providers, signal: ctl.signal, index: job.index, renderOwner: job.renderOwner, emit, memory: job.memory, services: job.services }), ctl.signal);
   } finally {
     clearTimeout(timer);
     parent.removeEventListener("abort", onParent);

@@ -5,6 +5,7 @@ import type { EventBus } from "./event-bus.js";
 import { formatCount, limits } from "../limits.js";
 import type { ParallelEdge } from "../schema/graph.js";
 import type { NodeMemoryContext } from "../memory/types.js";
+import type { RunServices } from "../services/types.js";
 import { addUsage, type NodeJob, type NodeJobResult } from "./node-runner.js";
 import type { Scheduler, Step } from "./scheduler.js";
 
@@ -52,6 +53,8 @@ export class RunCore {
     readonly renderOwner?: string,
     /** The run's conversation memory (RunOptions.memory with the run's ids). */
     readonly memory?: NodeMemoryContext,
+    /** Stored workflows and MCP servers (RunOptions.services). */
+    readonly services?: RunServices,
   ) {}
 
   /** Applies a scheduling step: emits skips and partials, queues ready nodes, cancels unneeded branches. */
@@ -200,6 +203,7 @@ export class RunCore {
       index: this.index,
       renderOwner: this.renderOwner,
       memory: this.memory,
+      services: this.services,
       signal: ctl.signal,
       emit: map ? this.mappedEmitter(nodeId, map.items.length) : (e) => this.bus.emit(e),
     };

@@ -61,6 +61,7 @@ export async function createRun(opts: RunOptions): Promise<RunHandle> {
     },
     opts.renderOwner ?? runId,
     opts.memory ? { store: opts.memory, workflowId, runId } : undefined,
+    opts.services,
   );
   const started = now();
 

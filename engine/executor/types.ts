@@ -3,6 +3,7 @@ import type { PreparedGraph } from "../graph/prepare.js";
 import type { ErrorInfo, NodeStatus, RunEvent, RunStatus } from "../schema/events.js";
 import type { ProviderRegistry } from "../providers/types.js";
 import type { MemoryStore } from "../memory/types.js";
+import type { RunServices } from "../services/types.js";
 import type { RunHistoryReader, RunHistorySink } from "./history.js";
 
 /** Everything a run needs from outside the engine; the server, CLI and tests supply these. */
@@ -33,6 +34,8 @@ export interface RunOptions {
   renderOwner?: string;
   /** Conversation memory of AI nodes with `memory` (engine/memory/); without it they run without memory and say so. */
   memory?: MemoryStore;
+  /** Stored workflows and MCP servers the run's nodes and tools may call (engine/services). */
+  services?: RunServices;
   /** An outside abort (e.g. the server shutting down) cancels the run. */
   signal?: AbortSignal;
   /** Time source, injectable for tests. */

@@ -37,7 +37,7 @@ export const aiNode: NodeKindDefinition<"ai"> = {
     { field: "config.systemPrompt", source: node.config.systemPrompt },
     ...(node.config.memory ? [{ field: "config.memory.thread", source: node.config.memory.thread }] : []),
   ],
-  async execute({ node, scope, providers, signal, renderOwner, emit, memory }) {
+  async execute({ node, scope, providers, signal, renderOwner, emit, memory, services }) {
     const params = node.config;
     const provider = providers.get(params.provider);
     if (!provider) {
@@ -60,7 +60,7 @@ export const aiNode: NodeKindDefinition<"ai"> = {
     };
     const tools = params.tools ?? [];
     const loop = tools.length
-      ? await runToolLoop({ nodeId: node.id, provider, request, tools, maxToolCalls: params.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS, signal, emit })
+      ? await runToolLoop({ nodeId: node.id, provider, request, tools, maxToolCalls: params.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS, signal, emit, services })
       : undefined;
     const res = loop ? loop.response : await provider.complete(request, { signal });
     let json: unknown;

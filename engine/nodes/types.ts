@@ -5,6 +5,7 @@ import type { ProviderRegistry, TokenUsage } from "../providers/types.js";
 import type { RunEventBody } from "../schema/events.js";
 import type { TemplateScope } from "../template/template.js";
 import type { NodeMemoryContext } from "../memory/types.js";
+import type { RunServices } from "../services/types.js";
 
 /** What a node execution gets from the executor. */
 export interface NodeContext<N extends GraphNode = GraphNode> {
@@ -22,6 +23,8 @@ export interface NodeContext<N extends GraphNode = GraphNode> {
   emit?: (e: NodeEventBody) => void;
   /** The run's conversation memory store and ids (AI nodes with `memory`); absent: no memory in this run. */
   memory?: NodeMemoryContext;
+  /** Stored workflows and MCP servers the run may call (`workflow` nodes, `workflow`/`mcp` tools). */
+  services?: RunServices;
 }
 
 /** An event a node execution emits itself: the executor adds the node id (and the mapped item's index). */

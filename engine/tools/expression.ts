@@ -1,8 +1,8 @@
 import { evaluateExpression } from "../expression/expression.js";
-import type { ToolKindRunner } from "./types.js";
+import type { SingleToolRunner } from "./types.js";
 
 /** `expression` tools: the tool's safe expression (engine/expression) with the arguments in scope, e.g. `expression|calc`. */
-export const expressionTool: ToolKindRunner<"expression"> = {
+export const expressionTool: SingleToolRunner<"expression"> = {
   kind: "expression",
   async run(tool, args) {
     const value = evaluateExpression(tool.expression, { ...args });

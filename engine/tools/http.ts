@@ -4,7 +4,7 @@ import { findAddressRefusal } from "../providers/pinned-dispatcher.js";
 import { describeNetworkError, snippet } from "../providers/reply-text.js";
 import { parseJsonBounded } from "../util/json-bounded.js";
 import { TOOL_NETWORK_ENV, toolTransport } from "./network.js";
-import type { ToolKindRunner } from "./types.js";
+import type { SingleToolRunner } from "./types.js";
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
 
@@ -56,7 +56,7 @@ async function readBounded(res: Response, max: number, signal: AbortSignal): Pro
  * bounded by toolHttpTimeoutMs and toolHttpResponseBytes. GET/DELETE send no body; other methods
  * send the arguments the URL does not use as JSON. The result is the JSON body (or its text).
  */
-export const httpTool: ToolKindRunner<"http"> = {
+export const httpTool: SingleToolRunner<"http"> = {
   kind: "http",
   async run(tool, args, ctx) {
     const raw = fillTemplate(tool.url, args, encodeUrlValue);

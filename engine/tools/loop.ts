@@ -2,10 +2,11 @@ import { errorMessage } from "../errors.js";
 import { formatCount, limits } from "../limits.js";
 import { raceAbort } from "../providers/retry.js";
 import type { ChatMessage, CompletionRequest, CompletionResponse, Provider, TokenUsage, ToolCall, ToolSpec } from "../providers/types.js";
+import type { RunServices } from "../services/types.js";
 import type { Tool } from "../schema/tools.js";
 import { parseToolArguments } from "./args.js";
-import { toolRunner } from "./registry.js";
-import type { ToolCallRecord } from "./types.js";
+import { offerTools } from "./offer.js";
+import type { OfferedTool, ToolCallRecord } from "./types.js";
 
 /** The tool events of one node execution, before the executor stamps them (see schema/events.ts). */
 export type ToolEvent =
@@ -21,6 +22,8 @@ export interface ToolLoopOptions {
   maxToolCalls: number;
   signal: AbortSignal;
   emit?: (e: ToolEvent) => void;
+  /** Stored workflows and MCP servers of the run (for `workflow` and `mcp` tools). */
+  services?: RunServices;
 }
 
 export interface ToolLoopResult {
@@ -39,7 +42,7 @@ export interface ToolLoopResult {
 }
 
 /** The provider-facing description of a tool. */
-export function toolSpec(tool: Tool): ToolSpec {
+export function toolSpec(tool: Pick<OfferedTool, "name" | "description" | "parameters">): ToolSpec {
   return { name: tool.name, description: tool.description, parameters: tool.parameters as Record<string, unknown> };
 }
 
@@ -59,7 +62,8 @@ export function resultText(value: unknown): { text: string; truncated: boolean }
  * All tool calls together are bounded by toolTotalMs.
  */
 export async function runToolLoop(opts: ToolLoopOptions): Promise<ToolLoopResult> {
-  const { provider, signal, tools } = opts;
+  const { provider, signal } = opts;
+  const tools = await offerTools(opts.tools, { signal, nodeId: opts.nodeId, services: opts.services });
   const byName = new Map(tools.map((t) => [t.name, t]));
   const specs = tools.map(toolSpec);
   const messages: ChatMessage[] = [...opts.request.messages];
@@ -93,7 +97,7 @@ export async function runToolLoop(opts: ToolLoopOptions): Promise<ToolLoopResult
         // The conversation stays well-formed for a later call, and the record says what was not run.
         return done(`stopped at the tool call limit: ${asked.length - i} requested tool call${asked.length - i === 1 ? " was" : "s were"} not made (maxToolCalls ${opts.maxToolCalls})`);
       }
-      const record = await runOne(call, byName.get(call.name), opts, deadline);
+      const record = await runOne(call, byName.get(call.name), tools, opts, deadline);
       calls.push(record);
       // A truncated result is already the text (with its marker) the model gets.
       const content = record.error !== undefined ? `Error: ${record.error}` : record.truncated ? String(record.result) : resultText(record.result).text;
@@ -110,7 +114,7 @@ function uniqueId(id: string, used: Set<string>, n: number): string {
   return out;
 }
 
-async function runOne(call: ToolCall, tool: Tool | undefined, opts: ToolLoopOptions, deadline: number): Promise<ToolCallRecord> {
+async function runOne(call: ToolCall, tool: OfferedTool | undefined, offered: readonly OfferedTool[], opts: ToolLoopOptions, deadline: number): Promise<ToolCallRecord> {
   const started = performance.now();
   const finish = (r: Omit<ToolCallRecord, "durationMs">): ToolCallRecord => {
     const record = { ...r, durationMs: Math.round((performance.now() - started) * 100) / 100 };
@@ -119,7 +123,7 @@ async function runOne(call: ToolCall, tool: Tool | undefined, opts: ToolLoopOpti
   };
   if (!tool) {
     opts.emit?.({ type: "node.tool_call", callId: call.id, tool: call.name, arguments: call.arguments });
-    const known = opts.tools.map((t) => t.name).join(", ");
+    const known = offered.map((t) => t.name).join(", ");
     return finish({ id: call.id, tool: call.name, arguments: call.arguments, error: `unknown tool "${call.name}" (available: ${known})` });
   }
   const args = parseToolArguments(tool, call.arguments);
@@ -132,7 +136,7 @@ async function runOne(call: ToolCall, tool: Tool | undefined, opts: ToolLoopOpti
   const budget = AbortSignal.timeout(Math.ceil(remaining));
   const signal = AbortSignal.any([opts.signal, budget]);
   try {
-    const value = await raceAbort(toolRunner(tool).run(tool, args.value, { signal, nodeId: opts.nodeId }), signal);
+    const value = await raceAbort(tool.run(args.value, { signal, nodeId: opts.nodeId, services: opts.services }), signal);
     const shown = resultText(value);
     return finish({ id: call.id, tool: tool.name, arguments: args.value, result: shown.truncated ? shown.text : value, ...(shown.truncated ? { truncated: true } : {}) });
   } catch (err) {

@@ -1,12 +1,12 @@
 import type { Tool, ToolKind } from "../schema/tools.js";
 import { expressionTool } from "./expression.js";
 import type * as Http from "./http.js";
-import type { ToolKindRunner } from "./types.js";
+import type { SingleToolRunner, ToolKindRunner } from "./types.js";
 
 // Loaded on first use: http.ts needs undici and node:net, and this registry is reachable from the
 // editor's bundle (engine/browser.ts → validation → the AI node), which must stay browser-safe.
 const HTTP_TOOL_MODULE = "./http.js";
-const lazyHttpTool: ToolKindRunner<"http"> = {
+const lazyHttpTool: SingleToolRunner<"http"> = {
   kind: "http",
   async run(tool, args, ctx) {
     // A specifier the bundler cannot follow: the editor's build never sees undici (no chunk, no warning).

@@ -1,0 +1,1 @@
+export type { RunServices, WorkflowHost, WorkflowRef, ResolvedWorkflow, McpHost, McpToolInfo } from "./types.js";
